@@ -1,0 +1,30 @@
+//! N glommio tasks that each sleep, all joined in order: the article's program on glommio.
+use glommio::{timer, LocalExecutorBuilder};
+use harness::{limits, Run};
+
+fn main() {
+    let mut run = Run::start("glommio");
+    run.require(
+        "glommio tasks",
+        &limits::io_uring(limits::GLOMMIO_MIN_LOCKED_MEMORY),
+    );
+    let executor = run.runtime_started(LocalExecutorBuilder::default().make());
+
+    executor.run(async {
+        let mut tasks = Vec::new();
+        for _ in 0..run.tasks {
+            let task = glommio::spawn_local(async move {
+                timer::sleep(run.sleep).await;
+            });
+            tasks.push(task);
+        }
+        run.all_spawned();
+
+        let mut completed = 0;
+        for task in tasks {
+            task.await;
+            completed += 1;
+        }
+        run.finish(completed)
+    })
+}

@@ -1,0 +1,23 @@
+//! N may coroutines that each sleep, all joined in order: the article's program on may.
+use harness::{limits, Run};
+use may::{coroutine, go};
+
+fn main() {
+    let mut run = Run::start("may");
+    run.require("coroutines", &limits::coroutine_stacks(run.tasks));
+
+    let mut tasks = Vec::new();
+    for _ in 0..run.tasks {
+        let task = go!(move || {
+            coroutine::sleep(run.sleep);
+        });
+        tasks.push(task);
+    }
+    run.all_spawned();
+
+    let mut completed = 0;
+    for task in tasks {
+        completed += task.join().is_ok() as usize;
+    }
+    run.finish(completed)
+}

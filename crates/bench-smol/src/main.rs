@@ -1,0 +1,25 @@
+//! N smol tasks that each sleep, all joined in order: the article's program on smol.
+use harness::Run;
+use smol::Timer;
+
+fn main() {
+    smol::block_on(async {
+        let mut run = Run::start("smol");
+
+        let mut tasks = Vec::new();
+        for _ in 0..run.tasks {
+            let task = smol::spawn(async move {
+                Timer::after(run.sleep).await;
+            });
+            tasks.push(task);
+        }
+        run.all_spawned();
+
+        let mut completed = 0;
+        for task in tasks {
+            task.await;
+            completed += 1;
+        }
+        run.finish(completed)
+    })
+}

@@ -1,0 +1,22 @@
+//! N OS threads that each sleep, all joined in order: the article's Rust threads program.
+use harness::Run;
+use std::thread;
+
+fn main() {
+    let mut run = Run::start("threads");
+
+    let mut handles = Vec::new();
+    for _ in 0..run.tasks {
+        let handle = thread::Builder::new().spawn(move || {
+            thread::sleep(run.sleep);
+        });
+        handles.push(run.spawned(handle));
+    }
+    run.all_spawned();
+
+    let mut completed = 0;
+    for handle in handles {
+        completed += handle.join().is_ok() as usize;
+    }
+    run.finish(completed)
+}

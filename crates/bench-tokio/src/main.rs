@@ -1,0 +1,23 @@
+//! N tokio tasks that each sleep, all joined in order: the article's tokio program.
+use harness::Run;
+use tokio::{task, time};
+
+#[tokio::main]
+async fn main() {
+    let mut run = Run::start("tokio");
+
+    let mut tasks = Vec::new();
+    for _ in 0..run.tasks {
+        let task = task::spawn(async move {
+            time::sleep(run.sleep).await;
+        });
+        tasks.push(task);
+    }
+    run.all_spawned();
+
+    let mut completed = 0;
+    for task in tasks {
+        completed += task.await.is_ok() as usize;
+    }
+    run.finish(completed)
+}

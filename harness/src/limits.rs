@@ -1,0 +1,195 @@
+//! OS limits that stop a run, each named with its value, the value needed and the command that
+//! raises it. Nothing here changes a limit.
+
+use crate::proc::read_number;
+use std::fmt;
+
+/// Memory mappings of one thread or coroutine stack: the stack and its guard page.
+pub const MAPPINGS_PER_STACK: u64 = 2;
+
+/// One limit that is too low for the run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Shortfall {
+    pub limit: &'static str,
+    pub current: u64,
+    pub needed: u64,
+    /// The command that raises it.
+    pub raise: String,
+}
+
+impl fmt::Display for Shortfall {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(
+            f,
+            "{} is {}, {} needed (raise it: {})",
+            self.limit, self.current, self.needed, self.raise
+        )
+    }
+}
+
+/// The one-line error for a run stopped by `shortfalls`.
+pub fn message(tasks: usize, what: &str, shortfalls: &[Shortfall]) -> String {
+    let list: Vec<String> = shortfalls.iter().map(Shortfall::to_string).collect();
+    format!("OS limit: cannot run {tasks} {what}: {}", list.join("; "))
+}
+
+/// A little headroom over the bare need, so that the suggested value works as given.
+fn with_headroom(needed: u64) -> u64 {
+    (needed + needed / 50).div_ceil(1000) * 1000
+}
+
+fn sysctl(name: &'static str, current: u64, needed: u64) -> Option<Shortfall> {
+    (current < needed).then(|| Shortfall {
+        limit: name,
+        current,
+        needed,
+        raise: format!("sysctl -w {name}={}", with_headroom(needed)),
+    })
+}
+
+fn read_sysctl(name: &str) -> Option<u64> {
+    read_number(&format!("/proc/sys/{}", name.replace('.', "/")))
+}
+
+/// Threads (of every process) on the machine now, from `/proc/loadavg`.
+pub fn threads_on_machine() -> u64 {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|text| {
+            let field = text.split_whitespace().nth(3)?;
+            field.split_once('/')?.1.parse().ok()
+        })
+        .unwrap_or(0)
+}
+
+/// Memory mappings of this process now.
+pub fn mappings_of_this_process() -> u64 {
+    std::fs::read_to_string("/proc/self/maps")
+        .map(|maps| maps.lines().count() as u64)
+        .unwrap_or(0)
+}
+
+/// The memory mappings that `new_mappings` more would need: `vm.max_map_count`.
+pub fn mappings(new_mappings: u64) -> Vec<Shortfall> {
+    let needed = mappings_of_this_process() + new_mappings;
+    read_sysctl("vm.max_map_count")
+        .and_then(|current| sysctl("vm.max_map_count", current, needed))
+        .into_iter()
+        .collect()
+}
+
+/// Everything `new_threads` more OS threads need, each with `mappings_per_thread` mappings
+/// for its stack: pids, the kernel's thread count, mappings and the user's process limit.
+pub fn threads(new_threads: u64, mappings_per_thread: u64) -> Vec<Shortfall> {
+    let needed = threads_on_machine() + new_threads;
+    let mut shortfalls: Vec<Shortfall> =
+        [("kernel.pid_max", needed), ("kernel.threads-max", needed)]
+            .into_iter()
+            .filter_map(|(name, needed)| sysctl(name, read_sysctl(name)?, needed))
+            .collect();
+    shortfalls.extend(mappings(new_threads * mappings_per_thread));
+    shortfalls.extend(process_limit(needed));
+    shortfalls
+}
+
+/// `ulimit -u`, which binds every user but root.
+fn process_limit(needed: u64) -> Option<Shortfall> {
+    // SAFETY: getuid cannot fail.
+    if unsafe { libc::getuid() } == 0 {
+        return None;
+    }
+    let current = soft_limit(libc::RLIMIT_NPROC)?;
+    (current < needed).then(|| Shortfall {
+        limit: "ulimit -u (max user processes)",
+        current,
+        needed,
+        raise: format!("ulimit -u {}", with_headroom(needed)),
+    })
+}
+
+/// glommio refuses to start below this much locked memory (its `MIN_MEMLOCK_LIMIT`).
+pub const GLOMMIO_MIN_LOCKED_MEMORY: u64 = 512 * 1024;
+
+/// What an io_uring runtime needs: io_uring not disabled by `kernel.io_uring_disabled`, and
+/// `locked_bytes` of locked memory, which its buffers are charged to.
+pub fn io_uring(locked_bytes: u64) -> Vec<Shortfall> {
+    let disabled = read_sysctl("kernel.io_uring_disabled").filter(|&value| value != 0);
+    let disabled = disabled.map(|value| Shortfall {
+        limit: "kernel.io_uring_disabled",
+        current: value,
+        needed: 0,
+        raise: "sysctl -w kernel.io_uring_disabled=0".into(),
+    });
+    disabled
+        .into_iter()
+        .chain(locked_memory(locked_bytes))
+        .collect()
+}
+
+/// `ulimit -l`, in KiB as the shell gives it.
+fn locked_memory(needed_bytes: u64) -> Option<Shortfall> {
+    let current = soft_limit(libc::RLIMIT_MEMLOCK)?;
+    (current < needed_bytes).then(|| Shortfall {
+        limit: "ulimit -l (max locked memory, KiB)",
+        current: current / 1024,
+        needed: needed_bytes.div_ceil(1024),
+        raise: format!("ulimit -l {}", needed_bytes.div_ceil(1024)),
+    })
+}
+
+/// Everything `tasks` coroutines with their own stacks need: one stack's mappings each.
+pub fn coroutine_stacks(tasks: usize) -> Vec<Shortfall> {
+    mappings(tasks as u64 * MAPPINGS_PER_STACK)
+}
+
+/// The soft limit, or None when it is unlimited or unreadable.
+fn soft_limit(resource: libc::__rlimit_resource_t) -> Option<u64> {
+    // SAFETY: getrlimit only writes into the struct it is given.
+    let limit = unsafe {
+        let mut limit: libc::rlimit = std::mem::zeroed();
+        (libc::getrlimit(resource, &mut limit) == 0).then_some(limit)?
+    };
+    (limit.rlim_cur != libc::RLIM_INFINITY).then_some(limit.rlim_cur)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nothing_is_short_for_nothing_new() {
+        assert_eq!(threads(0, 2), Vec::new());
+        assert_eq!(mappings(0), Vec::new());
+    }
+
+    #[test]
+    fn asking_for_more_mappings_than_allowed_names_the_limit_and_the_command() {
+        let max = read_sysctl("vm.max_map_count").expect("vm.max_map_count is readable");
+        let shortfalls = mappings(max);
+        assert_eq!(shortfalls.len(), 1);
+        let shortfall = &shortfalls[0];
+        assert_eq!(shortfall.current, max);
+        assert!(shortfall.needed > max);
+        let line = message(7, "coroutines", &shortfalls);
+        assert!(line.starts_with("OS limit: cannot run 7 coroutines: vm.max_map_count is "));
+        assert!(line.contains(&format!(
+            "sysctl -w vm.max_map_count={}",
+            with_headroom(shortfall.needed)
+        )));
+    }
+
+    #[test]
+    fn more_threads_than_pids_names_pid_max() {
+        let pid_max = read_sysctl("kernel.pid_max").expect("kernel.pid_max is readable");
+        let shortfalls = threads(pid_max, 2);
+        assert!(shortfalls
+            .iter()
+            .any(|s| s.limit == "kernel.pid_max" && s.current == pid_max));
+    }
+
+    #[test]
+    fn suggested_values_are_round_and_above_the_need() {
+        assert_eq!(with_headroom(100_150), 103_000);
+        assert!(with_headroom(1) >= 1000);
+    }
+}
