@@ -95,7 +95,7 @@ impl Run {
             // Those started so far hold their pids and mappings already.
             let started = proc::Status::read().threads.saturating_sub(1);
             let remaining = (self.tasks as u64).saturating_sub(started);
-            let shortfalls = limits::threads(remaining, limits::MAPPINGS_PER_STACK);
+            let shortfalls = limits::threads(remaining);
             let message = if shortfalls.is_empty() {
                 format!(
                     "OS limit: the OS refused thread {} of {}: {error}",

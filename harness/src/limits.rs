@@ -4,8 +4,12 @@
 use crate::proc::read_number;
 use std::fmt;
 
-/// Memory mappings of one thread or coroutine stack: the stack and its guard page.
+/// Memory mappings of one coroutine stack: the stack and its guard page.
 pub const MAPPINGS_PER_STACK: u64 = 2;
+
+/// Memory mappings of one Rust OS thread: its stack and guard page, and the signal stack with
+/// its own guard page that std sets up in every thread (4.0 per thread, measured here).
+pub const MAPPINGS_PER_THREAD: u64 = 4;
 
 /// One limit that is too low for the run.
 #[derive(Debug, Clone, PartialEq)]
@@ -78,16 +82,16 @@ pub fn mappings(new_mappings: u64) -> Vec<Shortfall> {
         .collect()
 }
 
-/// Everything `new_threads` more OS threads need, each with `mappings_per_thread` mappings
-/// for its stack: pids, the kernel's thread count, mappings and the user's process limit.
-pub fn threads(new_threads: u64, mappings_per_thread: u64) -> Vec<Shortfall> {
+/// Everything `new_threads` more OS threads need: pids, the kernel's thread count, mappings
+/// and the user's process limit.
+pub fn threads(new_threads: u64) -> Vec<Shortfall> {
     let needed = threads_on_machine() + new_threads;
     let mut shortfalls: Vec<Shortfall> =
         [("kernel.pid_max", needed), ("kernel.threads-max", needed)]
             .into_iter()
             .filter_map(|(name, needed)| sysctl(name, read_sysctl(name)?, needed))
             .collect();
-    shortfalls.extend(mappings(new_threads * mappings_per_thread));
+    shortfalls.extend(mappings(new_threads * MAPPINGS_PER_THREAD));
     shortfalls.extend(process_limit(needed));
     shortfalls
 }
@@ -158,7 +162,7 @@ mod tests {
 
     #[test]
     fn nothing_is_short_for_nothing_new() {
-        assert_eq!(threads(0, 2), Vec::new());
+        assert_eq!(threads(0), Vec::new());
         assert_eq!(mappings(0), Vec::new());
     }
 
@@ -181,7 +185,7 @@ mod tests {
     #[test]
     fn more_threads_than_pids_names_pid_max() {
         let pid_max = read_sysctl("kernel.pid_max").expect("kernel.pid_max is readable");
-        let shortfalls = threads(pid_max, 2);
+        let shortfalls = threads(pid_max);
         assert!(shortfalls
             .iter()
             .any(|s| s.limit == "kernel.pid_max" && s.current == pid_max));

@@ -1,9 +1,10 @@
 //! N OS threads that each sleep, all joined in order: the article's Rust threads program.
-use harness::Run;
+use harness::{limits, Run};
 use std::thread;
 
 fn main() {
     let mut run = Run::start("threads");
+    run.require("threads", &limits::threads(run.tasks as u64));
 
     let mut handles = Vec::new();
     for _ in 0..run.tasks {
