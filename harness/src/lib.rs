@@ -20,10 +20,13 @@ pub mod args;
 pub mod limits;
 pub mod proc;
 pub mod report;
+#[cfg(feature = "testkit")]
+pub mod testkit;
 
 pub use report::Report;
 
 use report::{exit, Status};
+use std::cell::Cell;
 use std::io::Write;
 use std::time::{Duration, Instant};
 
@@ -44,6 +47,8 @@ pub struct Run {
     pub sleep: Duration,
     runtime: &'static str,
     started: Instant,
+    /// Threads the OS accepted so far, counted by `spawned`.
+    threads_started: Cell<u64>,
     spawned: Option<(Duration, proc::Status)>,
 }
 
@@ -80,6 +85,7 @@ impl Run {
             sleep: options.sleep,
             runtime,
             started: Instant::now(),
+            threads_started: Cell::new(0),
             spawned: None,
         }
     }
@@ -91,9 +97,10 @@ impl Run {
 
     /// The spawned task, or, when the OS refused it, a report of the limit hit and exit 3.
     pub fn spawned<T>(&self, result: std::io::Result<T>) -> T {
+        let started = self.threads_started.get();
+        self.threads_started.set(started + 1);
         result.unwrap_or_else(|error| {
             // Those started so far hold their pids and mappings already.
-            let started = proc::Status::read().threads.saturating_sub(1);
             let remaining = (self.tasks as u64).saturating_sub(started);
             let shortfalls = limits::threads(remaining);
             let message = if shortfalls.is_empty() {
@@ -170,7 +177,7 @@ impl Run {
             completed: 0,
             spawn_s,
             wall_s,
-            all_alive: spawn < self.sleep,
+            all_alive: self.tasks == 0 || spawn < self.sleep,
             overlapped: report::overlapped(self.tasks, sleep_s, spawn_s, wall_s),
             peak_rss_bytes: end.peak_rss_bytes,
             ru_maxrss_bytes: usage.max_rss_bytes,
