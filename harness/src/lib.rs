@@ -147,7 +147,7 @@ impl Run {
         }
         let code = match report.status {
             Status::Ok => exit::OK,
-            Status::Failed => exit::FAILED,
+            _ => exit::FAILED,
         };
         emit(&report, code)
     }

@@ -1,0 +1,198 @@
+//! SVG charts drawn from the summary with plotters' SVG backend (no system fonts needed).
+
+use crate::summary::Summary;
+use plotters::prelude::*;
+use std::path::Path;
+
+type DrawResult = Result<(), Box<dyn std::error::Error>>;
+
+/// A chart written into the results directory.
+pub struct Chart {
+    pub file: String,
+    pub title: String,
+}
+
+const SIZE: (u32, u32) = (900, 520);
+
+fn color(index: usize) -> RGBColor {
+    const COLORS: [RGBColor; 8] = [
+        RGBColor(31, 119, 180),
+        RGBColor(255, 127, 14),
+        RGBColor(44, 160, 44),
+        RGBColor(214, 39, 40),
+        RGBColor(148, 103, 189),
+        RGBColor(140, 86, 75),
+        RGBColor(227, 119, 194),
+        RGBColor(127, 127, 127),
+    ];
+    COLORS[index % COLORS.len()]
+}
+
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
+}
+
+/// Draws every chart of the summary into `dir`.
+pub fn draw_all(summary: &Summary, dir: &Path) -> Result<Vec<Chart>, String> {
+    let mut charts = Vec::new();
+    let mut draw = |file: String, title: String, result: DrawResult| {
+        result.map_err(|e| format!("cannot draw {}: {e}", dir.join(&file).display()))?;
+        charts.push(Chart { file, title });
+        Ok::<(), String>(())
+    };
+    for &tasks in &summary.tasks {
+        let file = format!("peak-{tasks}.svg");
+        let title = format!("Peak memory at {} tasks (MiB)", thousands(tasks));
+        draw(
+            file.clone(),
+            title.clone(),
+            peak_bars(summary, tasks, &title, &dir.join(&file)),
+        )?;
+    }
+    if summary.tasks.len() > 1 {
+        let title = "Peak memory against tasks (MiB, log-log)".to_string();
+        let file = "peak-vs-tasks.svg".to_string();
+        let peak = |cell: &crate::summary::Cell| cell.peak_mib();
+        draw(
+            file.clone(),
+            title.clone(),
+            log_log(summary, &title, "MiB", peak, &dir.join(&file)),
+        )?;
+        let title = "Launch time against tasks (seconds to spawn them all, log-log)".to_string();
+        let file = "launch-vs-tasks.svg".to_string();
+        let launch = |cell: &crate::summary::Cell| cell.median(|r| r.spawn_s).filter(|s| *s > 0.0);
+        draw(
+            file.clone(),
+            title.clone(),
+            log_log(summary, &title, "seconds", launch, &dir.join(&file)),
+        )?;
+    }
+    Ok(charts)
+}
+
+/// The article's bar chart: one bar per runtime that succeeded at `tasks`.
+fn peak_bars(summary: &Summary, tasks: usize, title: &str, path: &Path) -> DrawResult {
+    let bars: Vec<(usize, &str, f64)> = summary
+        .runtimes
+        .iter()
+        .enumerate()
+        .filter_map(|(i, runtime)| {
+            let peak = summary.cell(runtime, tasks)?.peak_mib()?;
+            Some((i, runtime.as_str(), peak))
+        })
+        .collect();
+    let top = bars.iter().map(|b| b.2).fold(1.0, f64::max) * 1.15;
+    let root = SVGBackend::new(path, SIZE).into_drawing_area();
+    root.fill(&WHITE)?;
+    let mut chart = ChartBuilder::on(&root)
+        .caption(title, ("sans-serif", 22))
+        .margin(16)
+        .x_label_area_size(40)
+        .y_label_area_size(60)
+        .build_cartesian_2d((0..bars.len()).into_segmented(), 0.0..top)?;
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .y_desc("MiB")
+        .x_labels(bars.len().max(1))
+        .x_label_formatter(&|x| match x {
+            SegmentValue::CenterOf(i) => bars.get(*i).map_or(String::new(), |b| b.1.to_string()),
+            _ => String::new(),
+        })
+        .draw()?;
+    for (slot, (index, _, peak)) in bars.iter().enumerate() {
+        let bar = Rectangle::new(
+            [
+                (SegmentValue::Exact(slot), 0.0),
+                (SegmentValue::Exact(slot + 1), *peak),
+            ],
+            color(*index).filled(),
+        );
+        chart.draw_series([bar])?;
+        let label = Text::new(
+            format!("{peak:.1}"),
+            (SegmentValue::CenterOf(slot), peak + top * 0.02),
+            ("sans-serif", 15),
+        );
+        chart.draw_series([label])?;
+    }
+    root.present()?;
+    Ok(())
+}
+
+/// One line per runtime of `value` against tasks, both axes logarithmic.
+fn log_log(
+    summary: &Summary,
+    title: &str,
+    unit: &str,
+    value: impl Fn(&crate::summary::Cell) -> Option<f64>,
+    path: &Path,
+) -> DrawResult {
+    let lines: Vec<(usize, &str, Vec<(f64, f64)>)> = summary
+        .runtimes
+        .iter()
+        .enumerate()
+        .map(|(i, runtime)| {
+            let points = summary
+                .tasks
+                .iter()
+                .filter_map(|&tasks| {
+                    Some((tasks.max(1) as f64, value(summary.cell(runtime, tasks)?)?))
+                })
+                .collect();
+            (i, runtime.as_str(), points)
+        })
+        .collect();
+    let all = lines.iter().flat_map(|line| line.2.iter());
+    let (low, high) = all.fold((f64::MAX, f64::MIN), |(lo, hi), p| {
+        (lo.min(p.1), hi.max(p.1))
+    });
+    let (low, high) = if low <= high {
+        (low / 2.0, high * 2.0)
+    } else {
+        (0.1, 10.0)
+    };
+    let max_tasks = summary.tasks.last().copied().unwrap_or(1).max(10) as f64;
+    let root = SVGBackend::new(path, SIZE).into_drawing_area();
+    root.fill(&WHITE)?;
+    let mut chart = ChartBuilder::on(&root)
+        .caption(title, ("sans-serif", 22))
+        .margin(16)
+        .x_label_area_size(40)
+        .y_label_area_size(70)
+        .build_cartesian_2d((1.0..max_tasks * 1.5).log_scale(), (low..high).log_scale())?;
+    chart
+        .configure_mesh()
+        .x_desc("tasks")
+        .y_desc(unit)
+        .x_label_formatter(&|x| thousands(*x as usize))
+        .draw()?;
+    for (index, runtime, points) in lines {
+        let style = color(index).stroke_width(2);
+        chart
+            .draw_series(LineSeries::new(points.clone(), style))?
+            .label(runtime)
+            .legend(move |(x, y)| PathElement::new([(x, y), (x + 20, y)], style));
+        chart.draw_series(
+            points
+                .into_iter()
+                .map(|p| Circle::new(p, 4, color(index).filled())),
+        )?;
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperLeft)
+        .background_style(WHITE.mix(0.8))
+        .border_style(BLACK)
+        .draw()?;
+    root.present()?;
+    Ok(())
+}
