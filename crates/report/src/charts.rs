@@ -32,7 +32,7 @@ pub fn thousands(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(digit);
@@ -128,6 +128,9 @@ fn peak_bars(summary: &Summary, tasks: usize, title: &str, path: &Path) -> DrawR
     Ok(())
 }
 
+/// A runtime's colour index, name and points.
+type Line<'a> = (usize, &'a str, Vec<(f64, f64)>);
+
 /// One line per runtime of `value` against tasks, both axes logarithmic.
 fn log_log(
     summary: &Summary,
@@ -136,7 +139,7 @@ fn log_log(
     value: impl Fn(&crate::summary::Cell) -> Option<f64>,
     path: &Path,
 ) -> DrawResult {
-    let lines: Vec<(usize, &str, Vec<(f64, f64)>)> = summary
+    let lines: Vec<Line> = summary
         .runtimes
         .iter()
         .enumerate()
