@@ -3,28 +3,29 @@ use glommio::{timer, LocalExecutorBuilder};
 use harness::{limits, Run};
 
 fn main() {
-    let mut run = Run::start("glommio");
+    let run = Run::start("glommio");
     run.require(
         "glommio tasks",
         &limits::io_uring(limits::GLOMMIO_MIN_LOCKED_MEMORY),
     );
     let executor = run.runtime_started(LocalExecutorBuilder::default().make());
+    executor.run(async_main(run))
+}
 
-    executor.run(async {
-        let mut tasks = Vec::new();
-        for _ in 0..run.tasks {
-            let task = glommio::spawn_local(async move {
-                timer::sleep(run.sleep).await;
-            });
-            tasks.push(task);
-        }
-        run.all_spawned();
+async fn async_main(mut run: Run) {
+    let mut tasks = Vec::new();
+    for _ in 0..run.tasks {
+        let task = glommio::spawn_local(async move {
+            timer::sleep(run.sleep).await;
+        });
+        tasks.push(task);
+    }
+    run.all_spawned();
 
-        let mut completed = 0;
-        for task in tasks {
-            task.await;
-            completed += 1;
-        }
-        run.finish(completed)
-    })
+    let mut completed = 0;
+    for task in tasks {
+        task.await;
+        completed += 1;
+    }
+    run.finish(completed)
 }

@@ -3,23 +3,25 @@ use harness::Run;
 use smol::Timer;
 
 fn main() {
-    smol::block_on(async {
-        let mut run = Run::start("smol");
+    smol::block_on(async_main())
+}
 
-        let mut tasks = Vec::new();
-        for _ in 0..run.tasks {
-            let task = smol::spawn(async move {
-                Timer::after(run.sleep).await;
-            });
-            tasks.push(task);
-        }
-        run.all_spawned();
+async fn async_main() {
+    let mut run = Run::start("smol");
 
-        let mut completed = 0;
-        for task in tasks {
-            task.await;
-            completed += 1;
-        }
-        run.finish(completed)
-    })
+    let mut tasks = Vec::new();
+    for _ in 0..run.tasks {
+        let task = smol::spawn(async move {
+            Timer::after(run.sleep).await;
+        });
+        tasks.push(task);
+    }
+    run.all_spawned();
+
+    let mut completed = 0;
+    for task in tasks {
+        task.await;
+        completed += 1;
+    }
+    run.finish(completed)
 }

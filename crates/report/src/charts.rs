@@ -2,6 +2,7 @@
 
 use crate::summary::Summary;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 use std::path::Path;
 
 type DrawResult = Result<(), Box<dyn std::error::Error>>;
@@ -50,7 +51,8 @@ pub fn draw_all(summary: &Summary, dir: &Path) -> Result<Vec<Chart>, String> {
     };
     for &tasks in &summary.tasks {
         let file = format!("peak-{tasks}.svg");
-        let title = format!("Peak memory at {} tasks (MiB)", thousands(tasks));
+        let noun = if tasks == 1 { "task" } else { "tasks" };
+        let title = format!("Peak memory at {} {noun} (MiB)", thousands(tasks));
         draw(
             file.clone(),
             title.clone(),
@@ -92,12 +94,14 @@ fn peak_bars(summary: &Summary, tasks: usize, title: &str, path: &Path) -> DrawR
     let top = bars.iter().map(|b| b.2).fold(1.0, f64::max) * 1.15;
     let root = SVGBackend::new(path, SIZE).into_drawing_area();
     root.fill(&WHITE)?;
+    // A segmented range of n values has n + 1 segments: drop the last, empty one.
+    let slots = bars.len().max(2) - 1;
     let mut chart = ChartBuilder::on(&root)
         .caption(title, ("sans-serif", 22))
         .margin(16)
         .x_label_area_size(40)
         .y_label_area_size(60)
-        .build_cartesian_2d((0..bars.len()).into_segmented(), 0.0..top)?;
+        .build_cartesian_2d((0..slots).into_segmented(), 0.0..top)?;
     chart
         .configure_mesh()
         .disable_x_mesh()
@@ -108,22 +112,29 @@ fn peak_bars(summary: &Summary, tasks: usize, title: &str, path: &Path) -> DrawR
             _ => String::new(),
         })
         .draw()?;
-    for (slot, (index, _, peak)) in bars.iter().enumerate() {
-        let bar = Rectangle::new(
-            [
-                (SegmentValue::Exact(slot), 0.0),
-                (SegmentValue::Exact(slot + 1), *peak),
-            ],
-            color(*index).filled(),
-        );
-        chart.draw_series([bar])?;
-        let label = Text::new(
+    chart.draw_series(
+        Histogram::vertical(&chart)
+            .margin(24)
+            .style_func(|slot, _| match slot {
+                SegmentValue::CenterOf(i) | SegmentValue::Exact(i) => {
+                    color(bars.get(*i).map_or(0, |b| b.0)).filled()
+                }
+                SegmentValue::Last => WHITE.filled(),
+            })
+            .data(bars.iter().enumerate().map(|(slot, bar)| (slot, bar.2))),
+    )?;
+    let label_style = ("sans-serif", 15)
+        .into_font()
+        .into_text_style(&root)
+        .pos(Pos::new(HPos::Center, VPos::Bottom));
+    let labels = bars.iter().enumerate().map(|(slot, (_, _, peak))| {
+        Text::new(
             format!("{peak:.1}"),
-            (SegmentValue::CenterOf(slot), peak + top * 0.02),
-            ("sans-serif", 15),
-        );
-        chart.draw_series([label])?;
-    }
+            (SegmentValue::CenterOf(slot), *peak),
+            label_style.clone(),
+        )
+    });
+    chart.draw_series(labels)?;
     root.present()?;
     Ok(())
 }

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Reproduces the article on this machine: every runtime x 1, 10k, 100k and 1M tasks.
+# Builds once, then runs the built binaries one at a time (never through `cargo run`).
+# Options: see `scripts/bench.sh --help`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo build --release --locked --workspace --bins --quiet
+exec target/release/driver "$@"
