@@ -35,7 +35,7 @@ struct Args {
     #[arg(long, value_delimiter = ',', value_parser = parse_tasks)]
     tasks: Vec<usize>,
     /// Seconds each task sleeps [default: 10; 1 with --quick].
-    #[arg(long, value_parser = parse_sleep)]
+    #[arg(long, allow_negative_numbers = true, value_parser = parse_sleep)]
     sleep: Option<f64>,
     /// Runs of every cell; the report shows their median and range.
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
@@ -44,7 +44,7 @@ struct Args {
     #[arg(long)]
     out: Option<PathBuf>,
     /// Seconds before a cell is killed and recorded as failed [default: the sleep + 300].
-    #[arg(long, value_parser = parse_sleep)]
+    #[arg(long, allow_negative_numbers = true, value_parser = parse_sleep)]
     timeout: Option<f64>,
     /// Root only: raise pid_max, threads-max and max_map_count for the run, restored after.
     #[arg(long)]
@@ -123,7 +123,18 @@ impl Plan {
 }
 
 fn main() {
-    let args = Args::parse();
+    let args = Args::try_parse().unwrap_or_else(|error| {
+        if !error.use_stderr() {
+            error.exit() // --help and --version
+        }
+        // clap's first line says what is wrong; the rest is a pointer to --help.
+        let text = error.to_string();
+        eprintln!(
+            "{} (see --help)",
+            text.lines().next().unwrap_or("error: bad usage")
+        );
+        std::process::exit(2)
+    });
     let plan = Plan::from(&args);
     if let Err(error) = run(&args, &plan) {
         eprintln!("error: {error}");

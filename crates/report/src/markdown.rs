@@ -80,6 +80,23 @@ fn cell_text(runtime: &str, tasks: usize, cell: Option<&Cell>, notes: &mut Notes
     text
 }
 
+/// `env.json` as `key` / `outer.inner` rows.
+fn flatten(
+    prefix: &str,
+    object: &serde_json::Map<String, serde_json::Value>,
+) -> Vec<(String, String)> {
+    let mut rows = Vec::new();
+    for (key, value) in object {
+        let key = format!("{prefix}{key}");
+        match value {
+            serde_json::Value::Object(inner) => rows.extend(flatten(&format!("{key}."), inner)),
+            serde_json::Value::String(s) => rows.push((key, s.clone())),
+            other => rows.push((key, other.to_string())),
+        }
+    }
+    rows
+}
+
 pub fn render(
     results: &Results,
     summary: &Summary,
@@ -191,11 +208,7 @@ pub fn render(
     }
 
     let _ = writeln!(md, "## Environment\n\n| | |\n|---|---|");
-    for (key, value) in env {
-        let value = match value {
-            serde_json::Value::String(s) => s.clone(),
-            other => other.to_string(),
-        };
+    for (key, value) in flatten("", env) {
         let _ = writeln!(md, "| {key} | {} |", value.replace('|', "\\|"));
     }
     md.push('\n');
