@@ -49,6 +49,9 @@ struct Args {
     /// Root only: raise pid_max, threads-max and max_map_count for the run, restored after.
     #[arg(long)]
     raise_limits: bool,
+    /// Also run the criterion launch-cost benches (about 5 minutes) and report them.
+    #[arg(long)]
+    launch_cost: bool,
     /// Where the built bench binaries are [default: beside this driver].
     #[arg(long, hide = true)]
     bin_dir: Option<PathBuf>,
@@ -228,6 +231,9 @@ fn run(args: &Args, plan: &Plan) -> Result<(), String> {
     if let Some(raised) = raised.as_mut() {
         raised.restore();
     }
+    if args.launch_cost && !interrupted.load(Ordering::SeqCst) {
+        run_launch_cost(&out)?;
+    }
     let report = report::render(&out)?;
     summarise(&done, plan, &report);
     if interrupted.load(Ordering::SeqCst) {
@@ -239,6 +245,25 @@ fn run(args: &Args, plan: &Plan) -> Result<(), String> {
         );
         std::process::exit(130);
     }
+    Ok(())
+}
+
+/// Runs the criterion benches of crates/launch-cost and keeps their estimates with the results.
+fn run_launch_cost(out: &Path) -> Result<(), String> {
+    eprintln!("launch cost: cargo bench -p launch-cost (about 5 minutes)");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let status = std::process::Command::new(cargo)
+        .args(["bench", "-p", "launch-cost", "--locked"])
+        .stdout(std::process::Stdio::inherit())
+        .status()
+        .map_err(|e| format!("cannot run cargo bench: {e}"))?;
+    if !status.success() {
+        return Err(format!("cargo bench -p launch-cost failed ({status})"));
+    }
+    let target = std::env::var("CARGO_TARGET_DIR").unwrap_or_else(|_| "target".into());
+    let criterion = Path::new(&target).join("criterion");
+    let copied = report::launch::copy_estimates(&criterion, &out.join(report::launch::LAUNCH_DIR))?;
+    eprintln!("launch cost: {copied} estimates kept in {}", out.display());
     Ok(())
 }
 

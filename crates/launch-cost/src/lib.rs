@@ -54,7 +54,9 @@ pub struct Tokio(tokio::runtime::Runtime);
 impl Tokio {
     /// The runtime `#[tokio::main]` builds: multi-threaded, with timers.
     pub fn new() -> Tokio {
-        let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build();
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build();
         Tokio(runtime.expect("tokio starts"))
     }
 }
@@ -150,7 +152,9 @@ impl Glommio {
             return Err(harness::limits::message(0, "glommio tasks", &needs));
         }
         let executor = glommio::LocalExecutorBuilder::default().make();
-        executor.map(Glommio).map_err(|e| format!("glommio could not start: {e}"))
+        executor
+            .map(Glommio)
+            .map_err(|e| format!("glommio could not start: {e}"))
     }
 }
 
@@ -203,7 +207,12 @@ impl Runtime for May {
 
 /// Every runtime of the workspace, running; those that cannot start here are reported.
 pub fn runtimes() -> Vec<Box<dyn Runtime>> {
-    let mut runtimes: Vec<Box<dyn Runtime>> = vec![Box::new(Threads), Box::new(Tokio::new()), Box::new(AsyncStd), Box::new(Smol)];
+    let mut runtimes: Vec<Box<dyn Runtime>> = vec![
+        Box::new(Threads),
+        Box::new(Tokio::new()),
+        Box::new(AsyncStd),
+        Box::new(Smol),
+    ];
     match Glommio::new() {
         Ok(glommio) => runtimes.push(Box::new(glommio)),
         Err(why) => eprintln!("skipped glommio: {why}"),

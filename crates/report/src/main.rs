@@ -7,11 +7,18 @@ use clap::Parser;
 struct Args {
     /// A results directory, such as results/latest.
     dir: std::path::PathBuf,
+    /// Also rewrite the results section of this README (run from the repository's root).
+    #[arg(long)]
+    readme: Option<std::path::PathBuf>,
 }
 
 fn main() {
     let args = Args::parse();
-    match report::render(&args.dir) {
+    let rendered = report::render(&args.dir).and_then(|path| match &args.readme {
+        Some(readme) => report::update_readme(&args.dir, readme).map(|()| path),
+        None => Ok(path),
+    });
+    match rendered {
         Ok(path) => println!("{}", path.display()),
         Err(error) => {
             eprintln!("error: {error}");
