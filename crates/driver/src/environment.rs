@@ -44,7 +44,9 @@ pub fn describe(command_line: &[String], limits_raised: bool) -> Value {
         .map(|(name, value)| (name.to_string(), json!(value)))
         .collect();
     let commit = command_output("git", &["rev-parse", "HEAD"]);
-    let dirty = command_output("git", &["status", "--porcelain"]).map(|s| !s.is_empty());
+    // Results being written are not a change to the code that measured them.
+    let dirty = command_output("git", &["status", "--porcelain", "--", ".", ":!results"])
+        .map(|s| !s.is_empty());
     json!({
         "date": humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string(),
         "cpu_model": first_line_with("/proc/cpuinfo", "model name"),
