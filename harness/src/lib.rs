@@ -3,6 +3,7 @@
 //!
 //! ```no_run
 //! let mut run = harness::Run::start("threads");
+//! run.require("threads", &harness::limits::threads(run.tasks as u64));
 //! let mut handles = Vec::new();
 //! for _ in 0..run.tasks {
 //!     let handle = std::thread::Builder::new().spawn(move || std::thread::sleep(run.sleep));
@@ -126,14 +127,18 @@ impl Run {
         }
     }
 
-    /// The runtime, or when it could not start, a report of why and exit 1.
-    pub fn runtime_started<T, E: std::fmt::Display>(&self, runtime: Result<T, E>) -> T {
-        runtime.unwrap_or_else(|error| {
+    /// The runtime built by hand, or when it could not start, a report of why and exit 1.
+    /// The clock starts again here, as it does after `#[tokio::main]` has built its runtime:
+    /// launch time is the tasks', not the runtime's set-up.
+    pub fn runtime_started<T, E: std::fmt::Display>(&mut self, runtime: Result<T, E>) -> T {
+        let runtime = runtime.unwrap_or_else(|error| {
             self.fail(
                 format!("{} could not start: {error}", self.runtime),
                 exit::FAILED,
             )
-        })
+        });
+        self.started = Instant::now();
+        runtime
     }
 
     /// Reports the run, with `completed` counted from the joins, and exits.

@@ -3,7 +3,7 @@ use glommio::{timer, LocalExecutorBuilder};
 use harness::{limits, Run};
 
 fn main() {
-    let run = Run::start("glommio");
+    let mut run = Run::start("glommio");
     run.require(
         "glommio tasks",
         &limits::io_uring(limits::GLOMMIO_MIN_LOCKED_MEMORY),

@@ -228,11 +228,12 @@ fn run(args: &Args, plan: &Plan) -> Result<(), String> {
             }
         }
     }
-    if let Some(raised) = raised.as_mut() {
-        raised.restore();
-    }
+    // Under the raised limits too, so that may reaches 100,000 coroutines.
     if args.launch_cost && !interrupted.load(Ordering::SeqCst) {
         run_launch_cost(&out)?;
+    }
+    if let Some(raised) = raised.as_mut() {
+        raised.restore();
     }
     let report = report::render(&out)?;
     summarise(&done, plan, &report);

@@ -119,7 +119,7 @@ pub fn reason_to_skip(runtime: &str, tasks: usize, done: &[Row]) -> Option<Strin
     let available = available_memory();
     (needed > available * 9 / 10).then(|| {
         format!(
-            "memory: {tasks} {runtime} tasks need about {:.1} GiB, {:.1} GiB is available \
+            "memory: {runtime} at {tasks} tasks needs about {:.1} GiB, {:.1} GiB is available \
              (run it on a machine with more memory)",
             needed as f64 / (1u64 << 30) as f64,
             available as f64 / (1u64 << 30) as f64
@@ -167,13 +167,13 @@ mod tests {
         assert_eq!(estimated_bytes("threads", 1_000_000, &done), expected);
     }
 
-    /// A million OS threads cannot fit in this machine's memory, whatever the limits say.
+    /// A cell larger than the memory available is skipped, whatever the limits say.
     #[test]
     fn a_cell_larger_than_memory_is_skipped_with_the_reason() {
         let tasks = (available_memory() / (4 << 10)) as usize + 1;
         let why = reason_to_skip("smol", tasks, &[]).expect("too large to fit");
         assert!(
-            why.starts_with(&format!("memory: {tasks} smol tasks need about ")),
+            why.starts_with(&format!("memory: smol at {tasks} tasks needs about ")),
             "{why}"
         );
         assert_eq!(reason_to_skip("smol", 1000, &[]), None);

@@ -9,7 +9,15 @@ const DRIVER: &str = env!("CARGO_BIN_EXE_driver");
 /// The directory of the built bench binaries, built now so that this test stands alone.
 fn bin_dir() -> PathBuf {
     let built = Command::new(env!("CARGO"))
-        .args(["build", "--quiet", "-p", "bench-tokio", "-p", "bench-smol"])
+        .args([
+            "build",
+            "--quiet",
+            "--locked",
+            "-p",
+            "bench-tokio",
+            "-p",
+            "bench-smol",
+        ])
         .status()
         .expect("cargo runs");
     assert!(built.success());
