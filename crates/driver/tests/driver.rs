@@ -217,3 +217,34 @@ fn bad_options_are_one_clear_error_and_exit_2() {
         );
     }
 }
+
+#[test]
+fn diff_script_shows_two_implementations_and_lists_the_valid_names() {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/diff.sh");
+    let output = Command::new(&script)
+        .args(["tokio", "smol"])
+        .output()
+        .unwrap();
+    let diff = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        diff.contains("-use tokio::{task, time};") && diff.contains("+use smol::Timer;"),
+        "{diff}"
+    );
+    assert!(
+        !diff.contains("-    let mut tasks = Vec::new();"),
+        "the shared lines are not in the diff"
+    );
+
+    let output = Command::new(&script)
+        .args(["tokio", "nope"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr.contains("unknown implementation 'nope': expected one of: async-std glommio may smol threads tokio"), "{stderr}");
+}
