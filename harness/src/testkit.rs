@@ -2,7 +2,8 @@
 //! (feature `testkit`, enabled only as a dev-dependency).
 
 use crate::report::{Report, Status, MIB};
-use std::process::Command;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 /// What a finished bench process left behind.
 #[derive(Debug)]
@@ -26,11 +27,28 @@ impl Outcome {
     }
 }
 
+/// Longer than any run of the tests needs: a run that takes this long has serialised its
+/// tasks or hangs, and is killed so that the test fails rather than waits.
+const RUN_TIMEOUT: Duration = Duration::from_secs(60);
+
 pub fn run(bin: &str, args: &[&str]) -> Outcome {
-    let output = Command::new(bin)
+    let mut child = Command::new(bin)
         .args(args)
-        .output()
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
         .unwrap_or_else(|e| panic!("cannot start {bin}: {e}"));
+    let deadline = Instant::now() + RUN_TIMEOUT;
+    while child.try_wait().expect("waitable").is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("{bin} {args:?} ran longer than {RUN_TIMEOUT:?}: its tasks did not overlap, or it hangs");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let output = child
+        .wait_with_output()
+        .expect("output of a finished child");
     let outcome = Outcome {
         code: output
             .status
