@@ -278,15 +278,10 @@ pub fn render(
             .to_string()
     };
     let repeats = results.rows.iter().map(|row| row.repeat).max().unwrap_or(0);
-    let sleeps: Vec<String> = {
-        let mut s: Vec<String> = results
-            .rows
-            .iter()
-            .map(|r| format!("{}", r.report.sleep_s))
-            .collect();
-        s.dedup();
-        s
-    };
+    let mut sleeps: Vec<f64> = results.rows.iter().map(|r| r.report.sleep_s).collect();
+    sleeps.sort_by(f64::total_cmp);
+    sleeps.dedup();
+    let sleeps: Vec<String> = sleeps.iter().map(f64::to_string).collect();
 
     let _ = writeln!(md, "# Peak memory of N concurrent tasks\n");
     let _ = writeln!(
