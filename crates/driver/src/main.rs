@@ -21,7 +21,7 @@ use std::time::Duration;
 /// Runs the article's benchmark for every runtime and task count, and renders the report.
 #[derive(Parser, Debug)]
 #[command(
-    name = "scripts/bench.sh",
+    bin_name = "scripts/bench.sh",
     version,
     after_help = "Results go to results/<UTC timestamp>/ (results/latest points at the newest)."
 )]
