@@ -7,8 +7,6 @@ use std::time::Duration;
 pub struct Status {
     /// VmHWM: the peak resident set of this process alone.
     pub peak_rss_bytes: u64,
-    /// VmRSS: the resident set now.
-    pub rss_bytes: u64,
     /// VmPTE: the memory held by this process's page tables now.
     pub page_tables_bytes: u64,
     /// Threads: OS threads of this process now.
@@ -31,7 +29,6 @@ impl Status {
             };
             let field = match key {
                 "VmHWM" => &mut status.peak_rss_bytes,
-                "VmRSS" => &mut status.rss_bytes,
                 "VmPTE" => &mut status.page_tables_bytes,
                 "Threads" => &mut status.threads,
                 _ => continue,
@@ -92,7 +89,6 @@ mod tests {
             "Name:\tx\nVmHWM:\t    3072 kB\nVmRSS:\t  2048 kB\nVmPTE:\t 60 kB\nThreads:\t7\n";
         let status = Status::parse(text);
         assert_eq!(status.peak_rss_bytes, 3072 * 1024);
-        assert_eq!(status.rss_bytes, 2048 * 1024);
         assert_eq!(status.page_tables_bytes, 60 * 1024);
         assert_eq!(status.threads, 7);
     }
@@ -100,7 +96,7 @@ mod tests {
     #[test]
     fn reads_this_process() {
         let status = Status::read();
-        assert!(status.peak_rss_bytes >= status.rss_bytes && status.rss_bytes > 0);
+        assert!(status.peak_rss_bytes > 0);
         assert!(status.threads >= 1);
         assert!(Usage::read().max_rss_bytes > 0);
     }

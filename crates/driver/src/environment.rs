@@ -1,7 +1,6 @@
 //! `env.json`: the machine, toolchain, runtime versions, limits and source tree of a run.
 
 use crate::preflight::limits_now;
-use harness::proc::read_number;
 use serde_json::{json, Map, Value};
 use std::process::Command;
 
@@ -59,7 +58,6 @@ pub fn describe(command_line: &[String], limits_raised: bool) -> Value {
         "runtime_versions": versions,
         "limits": limits,
         "limits_raised_for_the_run": limits_raised,
-        "pid_max": read_number("/proc/sys/kernel/pid_max"),
         "git_commit": commit,
         "git_dirty": dirty,
         "command": command_line.join(" "),
