@@ -53,11 +53,8 @@ where
             }
             Short(digit) if digit.is_ascii_digit() => {
                 let rest = parser.optional_value().unwrap_or_default();
-                return Err(Exit::Usage(format!(
-                    "invalid task count '-{digit}{}': must not be negative; \
-                     expected a whole number like 100000, 100k or 1M",
-                    rest.to_string_lossy()
-                )));
+                let text = format!("-{digit}{}", rest.to_string_lossy());
+                return Err(invalid_tasks(&text, NEGATIVE));
             }
             Value(value) if tasks.is_none() => {
                 tasks = Some(parse_tasks(&value.to_string_lossy())?);
@@ -86,13 +83,21 @@ fn usage_error(error: lexopt::Error) -> Exit {
     Exit::Usage(format!("{}{hint}", error.to_string().replace('"', "'")))
 }
 
+const NEGATIVE: &str = "must not be negative; ";
+
+/// Why `text` is not a task count.
+fn invalid_tasks(text: &str, why: &str) -> Exit {
+    Exit::Usage(format!(
+        "invalid task count '{text}': {why}expected a whole number like 100000, 100k or 1M"
+    ))
+}
+
 /// Parses `100000`, `100_000`, `100k` or `1M` (k = 1,000, M = 1,000,000).
 pub fn parse_tasks(text: &str) -> Result<usize, Exit> {
-    let invalid = |why: &str| {
-        Exit::Usage(format!(
-            "invalid task count '{text}': {why}expected a whole number like 100000, 100k or 1M"
-        ))
-    };
+    let invalid = |why: &str| invalid_tasks(text, why);
+    if text.starts_with('-') {
+        return Err(invalid(NEGATIVE));
+    }
     let digits_and_suffix = text.replace('_', "");
     let (digits, multiplier) = match digits_and_suffix.char_indices().last() {
         Some((at, 'k' | 'K')) => (&digits_and_suffix[..at], 1_000),

@@ -31,38 +31,105 @@ impl Outcome {
 /// tasks or hangs, and is killed so that the test fails rather than waits.
 const RUN_TIMEOUT: Duration = Duration::from_secs(60);
 
+/// Runs `bin` to its end; a crash, a hang or a panic fails the test.
 pub fn run(bin: &str, args: &[&str]) -> Outcome {
-    let mut child = Command::new(bin)
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start {bin}: {e}"));
-    let deadline = Instant::now() + RUN_TIMEOUT;
-    while child.try_wait().expect("waitable").is_none() {
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("{bin} {args:?} ran longer than {RUN_TIMEOUT:?}: its tasks did not overlap, or it hangs");
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    let output = child
-        .wait_with_output()
-        .expect("output of a finished child");
-    let outcome = Outcome {
-        code: output
-            .status
-            .code()
-            .expect("exited, not killed by a signal"),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    };
+    let outcome = try_run(bin, args, RUN_TIMEOUT).unwrap_or_else(|why| panic!("{why}"));
     assert!(
         !outcome.stderr.contains("panicked"),
         "{bin} panicked: {}",
         outcome.stderr
     );
     outcome
+}
+
+/// Runs `bin` to its end, or says why it has none: killed by a signal, or still running
+/// after `timeout` (then it is killed).
+pub fn try_run(bin: &str, args: &[&str], timeout: Duration) -> Result<Outcome, String> {
+    use std::os::unix::process::ExitStatusExt;
+    let mut child = Command::new(bin)
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {bin}: {e}"));
+    let deadline = Instant::now() + timeout;
+    while child.try_wait().expect("waitable").is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(format!(
+                "{bin} {args:?} ran longer than {timeout:?}: its tasks did not overlap, or it hangs"
+            ));
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let output = child
+        .wait_with_output()
+        .expect("output of a finished child");
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    let Some(code) = output.status.code() else {
+        let signal = output.status.signal().unwrap_or(0);
+        return Err(format!(
+            "{bin} {args:?} was killed by signal {signal}: {stderr}"
+        ));
+    };
+    Ok(Outcome {
+        code,
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr,
+    })
+}
+
+/// Runs at the shortest sleeps, where timers fire while tasks are still being set up: `runs`
+/// runs at each sleep, back to back in two streams so that both cores are busy and threads
+/// get preempted. Any crash, hang or lost task fails the test, with the count of bad runs.
+pub fn check_no_crash_at_tiny_sleeps(bin: &str, runtime: &str, runs: usize) {
+    const STREAMS: usize = 2;
+    let failures: Vec<String> = std::thread::scope(|scope| {
+        let streams: Vec<_> = (0..STREAMS)
+            .map(|stream| {
+                scope.spawn(move || {
+                    let mut failures = Vec::new();
+                    for sleep in ["0", "0.001"] {
+                        for index in (stream..runs).step_by(STREAMS) {
+                            if let Some(why) = tiny_sleep_failure(bin, runtime, sleep) {
+                                failures.push(format!("--sleep {sleep}, run {}: {why}", index + 1));
+                            }
+                        }
+                    }
+                    failures
+                })
+            })
+            .collect();
+        streams
+            .into_iter()
+            .flat_map(|stream| stream.join().expect("a stream of runs ends"))
+            .collect()
+    });
+    assert!(
+        failures.is_empty(),
+        "{} of {} runs of {bin} failed:\n{}",
+        failures.len(),
+        2 * runs,
+        failures.join("\n")
+    );
+}
+
+/// What went wrong in one run of 1,000 tasks sleeping `sleep` seconds, if anything.
+fn tiny_sleep_failure(bin: &str, runtime: &str, sleep: &str) -> Option<String> {
+    const TASKS: usize = 1000;
+    const TIMEOUT: Duration = Duration::from_secs(20);
+    match try_run(bin, &[&TASKS.to_string(), "--sleep", sleep], TIMEOUT) {
+        Err(why) => Some(why),
+        Ok(outcome) if outcome.code != 0 => {
+            Some(format!("exit {}: {}", outcome.code, outcome.stderr))
+        }
+        Ok(outcome) => {
+            let report = outcome.report();
+            (report.runtime != runtime || report.completed != TASKS)
+                .then(|| format!("{} of {TASKS} completed", report.completed))
+        }
+    }
 }
 
 /// `tasks` tasks sleeping `sleep_s` all complete, side by side (for one task or more),
@@ -190,6 +257,11 @@ macro_rules! behaviour_tests {
         #[test]
         fn help_and_version() {
             $crate::testkit::check_help_and_version(BIN, $runtime);
+        }
+
+        #[test]
+        fn no_crash_hang_or_lost_task_at_tiny_sleeps() {
+            $crate::testkit::check_no_crash_at_tiny_sleeps(BIN, $runtime, 500);
         }
 
         #[test]
