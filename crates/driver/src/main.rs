@@ -3,147 +3,51 @@
 
 mod cell;
 mod environment;
+mod plan;
 mod preflight;
 mod raise;
 
-use clap::Parser;
+use cell::Cell;
 use harness::report::{Status, MIB};
 use harness::Report;
+use plan::{Args, Plan};
 use report::charts::thousands;
-use report::results::{Row, ENV_FILE, ROWS_FILE};
-use report::summary::RUNTIMES;
-use std::io::Write;
+use report::results::{Row, Writer, ENV_FILE};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
 
-/// Runs the article's benchmark for every runtime and task count, and renders the report.
-#[derive(Parser, Debug)]
-#[command(
-    bin_name = "scripts/bench.sh",
-    version,
-    after_help = "Results go to results/<UTC timestamp>/ (results/latest points at the newest)."
-)]
-struct Args {
-    /// 1 s sleep and up to 100k tasks: the whole matrix in about a minute.
-    #[arg(long)]
-    quick: bool,
-    /// Runtimes to run, comma-separated [default: all].
-    #[arg(long, value_delimiter = ',', value_parser = parse_runtime)]
-    runtimes: Vec<String>,
-    /// Task counts, comma-separated, like 1,10k,1M [default: 1,10k,100k,1M].
-    #[arg(long, value_delimiter = ',', value_parser = parse_tasks)]
-    tasks: Vec<usize>,
-    /// Seconds each task sleeps [default: 10; 1 with --quick].
-    #[arg(long, allow_negative_numbers = true, value_parser = parse_sleep)]
-    sleep: Option<f64>,
-    /// Runs of every cell; the report shows their median and range.
-    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
-    repeat: u32,
-    /// Results directory [default: results/<UTC timestamp>].
-    #[arg(long)]
-    out: Option<PathBuf>,
-    /// Seconds before a cell is killed and recorded as failed [default: the sleep + 300].
-    #[arg(long, allow_negative_numbers = true, value_parser = parse_sleep)]
-    timeout: Option<f64>,
-    /// Root only: raise pid_max, threads-max and max_map_count for the run, restored after.
-    #[arg(long)]
-    raise_limits: bool,
-    /// Also run the criterion launch-cost benches (about 5 minutes) and report them.
-    #[arg(long)]
-    launch_cost: bool,
-    /// Where the built bench binaries are [default: beside this driver].
-    #[arg(long, hide = true)]
-    bin_dir: Option<PathBuf>,
+/// Why the driver stops before the end: bad usage (exit 2) or anything else (exit 1).
+enum Stop {
+    Usage(String),
+    Failed(String),
 }
 
-fn parse_runtime(name: &str) -> Result<String, String> {
-    RUNTIMES
-        .contains(&name)
-        .then(|| name.to_string())
-        .ok_or_else(|| {
-            format!(
-                "unknown runtime '{name}': expected one of {}",
-                RUNTIMES.join(", ")
-            )
-        })
-}
-
-fn usage_message(exit: harness::args::Exit) -> String {
-    match exit {
-        harness::args::Exit::Usage(message) => message,
-        _ => String::new(),
-    }
-}
-
-fn parse_tasks(text: &str) -> Result<usize, String> {
-    harness::args::parse_tasks(text).map_err(usage_message)
-}
-
-fn parse_sleep(text: &str) -> Result<f64, String> {
-    harness::args::parse_sleep(text)
-        .map(|d| d.as_secs_f64())
-        .map_err(usage_message)
-}
-
-/// The matrix as asked, with defaults filled in.
-struct Plan {
-    runtimes: Vec<String>,
-    tasks: Vec<usize>,
-    sleep_s: f64,
-    repeat: usize,
-    timeout: Duration,
-}
-
-impl Plan {
-    fn from(args: &Args) -> Plan {
-        let runtimes = if args.runtimes.is_empty() {
-            RUNTIMES.iter().map(|r| r.to_string()).collect()
-        } else {
-            args.runtimes.clone()
-        };
-        let mut tasks = match (args.tasks.is_empty(), args.quick) {
-            (false, _) => args.tasks.clone(),
-            (true, true) => vec![1, 10_000, 100_000],
-            (true, false) => vec![1, 10_000, 100_000, 1_000_000],
-        };
-        tasks.sort_unstable();
-        tasks.dedup();
-        let sleep_s = args.sleep.unwrap_or(if args.quick { 1.0 } else { 10.0 });
-        let timeout = Duration::from_secs_f64(args.timeout.unwrap_or(sleep_s + 300.0));
-        Plan {
-            runtimes,
-            tasks,
-            sleep_s,
-            repeat: args.repeat as usize,
-            timeout,
-        }
-    }
-
-    fn cells(&self) -> usize {
-        self.runtimes.len() * self.tasks.len() * self.repeat
-    }
+/// How the matrix ended.
+#[derive(PartialEq)]
+enum Ended {
+    Complete,
+    Interrupted,
 }
 
 fn main() {
-    let args = Args::try_parse().unwrap_or_else(|error| {
-        if !error.use_stderr() {
-            error.exit() // --help and --version
-        }
-        // clap's first line says what is wrong; the rest is a pointer to --help.
-        let text = error.to_string();
-        eprintln!(
-            "{} (see --help)",
-            text.lines().next().unwrap_or("error: bad usage")
-        );
+    let (args, plan) = plan::parse(std::env::args_os()).unwrap_or_else(|error| {
+        eprintln!("error: {error}");
         std::process::exit(2)
     });
-    let plan = Plan::from(&args);
-    if let Err(error) = run(&args, &plan) {
-        eprintln!("error: {error}");
-        std::process::exit(1);
-    }
+    let code = match run(&args, &plan) {
+        Ok(Ended::Complete) => 0,
+        Ok(Ended::Interrupted) => 130,
+        Err(Stop::Usage(error)) => {
+            eprintln!("error: {error}");
+            2
+        }
+        Err(Stop::Failed(error)) => {
+            eprintln!("error: {error}");
+            1
+        }
+    };
+    std::process::exit(code)
 }
 
 fn default_out_dir() -> PathBuf {
@@ -151,103 +55,124 @@ fn default_out_dir() -> PathBuf {
     Path::new("results").join(stamp.replace(':', "-"))
 }
 
-fn run(args: &Args, plan: &Plan) -> Result<(), String> {
-    let bin_dir = match &args.bin_dir {
-        Some(dir) => dir.clone(),
+/// The directory of the built bench binaries.
+fn bin_dir(args: &Args) -> Result<PathBuf, Stop> {
+    match &args.bin_dir {
+        Some(dir) if dir.is_dir() => Ok(dir.clone()),
+        Some(dir) => Err(Stop::Usage(format!(
+            "invalid --bin-dir '{}': not a directory",
+            dir.display()
+        ))),
         None => std::env::current_exe()
             .ok()
             .and_then(|exe| exe.parent().map(Path::to_path_buf))
-            .ok_or("cannot find the directory of the driver")?,
-    };
-    let mut raised = if args.raise_limits {
-        let largest = plan.tasks.last().copied().unwrap_or(0);
-        match raise::Raised::raise(largest) {
-            Ok(raised) => Some(raised),
-            Err(error) => {
-                eprintln!("error: {error}");
-                std::process::exit(2);
-            }
-        }
-    } else {
-        None
-    };
+            .ok_or(Stop::Failed(
+                "cannot find the directory of the driver".into(),
+            )),
+    }
+}
+
+/// A flag raised by Ctrl-C, SIGTERM or SIGHUP: the cell running is stopped, the rows
+/// finished are kept, the limits restored and the report rendered.
+fn interruption() -> Result<Arc<AtomicBool>, Stop> {
     let interrupted = Arc::new(AtomicBool::new(false));
     let flag = interrupted.clone();
     ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst))
-        .map_err(|e| format!("cannot handle Ctrl-C: {e}"))?;
+        .map_err(|e| Stop::Failed(format!("cannot handle Ctrl-C: {e}")))?;
+    Ok(interrupted)
+}
 
+fn run(args: &Args, plan: &Plan) -> Result<Ended, Stop> {
+    let bin_dir = bin_dir(args)?;
     let out = args.out.clone().unwrap_or_else(default_out_dir);
-    std::fs::create_dir_all(&out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
+    let mut rows = Writer::create(&out).map_err(Stop::Usage)?;
     if args.out.is_none() {
         point_latest_at(&out);
     }
+    let interrupted = interruption()?;
+    let raised = match args.raise_limits {
+        true => Some(
+            raise::Raised::raise(plan.tasks.last().copied().unwrap_or(0)).map_err(Stop::Usage)?,
+        ),
+        false => None,
+    };
     let command_line: Vec<String> = std::env::args().collect();
     let env = environment::describe(&command_line, raised.is_some());
     let env_text = serde_json::to_string_pretty(&env).expect("env serialises");
     std::fs::write(out.join(ENV_FILE), env_text + "\n")
-        .map_err(|e| format!("cannot write env.json: {e}"))?;
+        .map_err(|e| Stop::Failed(format!("cannot write env.json: {e}")))?;
 
     print_preflight(plan);
     eprintln!("results: {}", out.display());
-    let rows_path = out.join(ROWS_FILE);
-    let mut rows_file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(&rows_path)
-        .map_err(|e| format!("cannot open {}: {e}", rows_path.display()))?;
+    let done = run_matrix(plan, &bin_dir, &mut rows, &interrupted).map_err(Stop::Failed)?;
+    let ended = match interrupted.load(Ordering::SeqCst) {
+        true => Ended::Interrupted,
+        false => Ended::Complete,
+    };
+    // Under the raised limits too, so that may reaches 100,000 coroutines.
+    if args.launch_cost && ended == Ended::Complete {
+        run_launch_cost(&out).map_err(Stop::Failed)?;
+    }
+    drop(raised);
+    let report = report::render(&out).map_err(|e| Stop::Failed(e.to_string()))?;
+    summarise(&done, plan, &report);
+    if ended == Ended::Interrupted {
+        eprintln!(
+            "interrupted: {} of {} cells ran; every row finished is in {}",
+            done.len(),
+            plan.cells(),
+            rows.path().display()
+        );
+    }
+    Ok(ended)
+}
 
+/// Runs every cell in order, appending each row as it ends, until the end or an interruption.
+fn run_matrix(
+    plan: &Plan,
+    bin_dir: &Path,
+    rows: &mut Writer,
+    interrupted: &AtomicBool,
+) -> Result<Vec<Row>, String> {
     let mut done: Vec<Row> = Vec::new();
-    'matrix: for &tasks in &plan.tasks {
+    for &tasks in &plan.tasks {
         for runtime in &plan.runtimes {
             for repeat in 1..=plan.repeat {
                 if interrupted.load(Ordering::SeqCst) {
-                    break 'matrix;
+                    return Ok(done);
                 }
-                let index = done.len() + 1;
                 let (report, exit_code) = match preflight::reason_to_skip(runtime, tasks, &done) {
                     Some(why) => (
                         Report::unmeasured(runtime, tasks, plan.sleep_s, Status::Skipped, why),
                         None,
                     ),
                     None => {
-                        let bin = bin_dir.join(format!("bench-{runtime}"));
-                        cell::run(&bin, runtime, tasks, plan.sleep_s, plan.timeout)
+                        let cell = Cell {
+                            bin: &bin_dir.join(format!("bench-{runtime}")),
+                            runtime,
+                            tasks,
+                            sleep_s: plan.sleep_s,
+                            timeout: plan.timeout,
+                        };
+                        match cell.run(interrupted) {
+                            cell::Ended::Finished(report, code) => (report, code),
+                            cell::Ended::Interrupted => return Ok(done),
+                        }
                     }
                 };
                 let row = Row {
-                    index,
+                    index: done.len() + 1,
                     repeat,
                     exit_code,
                     report,
                 };
-                let line = serde_json::to_string(&row).expect("rows serialise");
-                writeln!(rows_file, "{line}")
-                    .and_then(|()| rows_file.flush())
-                    .map_err(|e| format!("cannot append to {}: {e}", rows_path.display()))?;
+                rows.append(&row)?;
                 eprintln!("{}", progress(&row, plan));
                 done.push(row);
             }
         }
     }
-    // Under the raised limits too, so that may reaches 100,000 coroutines.
-    if args.launch_cost && !interrupted.load(Ordering::SeqCst) {
-        run_launch_cost(&out)?;
-    }
-    if let Some(raised) = raised.as_mut() {
-        raised.restore();
-    }
-    let report = report::render(&out)?;
-    summarise(&done, plan, &report);
-    if interrupted.load(Ordering::SeqCst) {
-        eprintln!(
-            "interrupted: {} of {} cells ran; every row measured is in {}",
-            done.len(),
-            plan.cells(),
-            rows_path.display()
-        );
-        std::process::exit(130);
-    }
-    Ok(())
+    Ok(done)
 }
 
 /// Runs the criterion benches of crates/launch-cost and keeps their estimates with the results.

@@ -196,24 +196,198 @@ fn a_hang_is_killed_at_its_timeout_a_crash_is_recorded_and_the_matrix_goes_on() 
     );
 }
 
+/// Runs the driver from `cwd` (so that a run started by mistake writes nowhere that
+/// matters) and returns its exit code and stderr.
+fn driver_in(cwd: &Path, args: &[&str]) -> (Option<i32>, String) {
+    let output = Command::new(DRIVER)
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .unwrap();
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
 #[test]
-fn bad_options_are_one_clear_error_and_exit_2() {
-    for (args, named) in [
+fn bad_input_is_one_line_naming_it_and_exit_2() {
+    let cwd = temp_dir("bad-input");
+    let file = cwd.join("a-file");
+    std::fs::write(&file, "").unwrap();
+    let under_file = format!("{}/results", file.display());
+    let cases: &[(&[&str], &str)] = &[
         (
-            &["--runtimes", "nope"][..],
+            &["--runtimes", "nope"],
             "unknown runtime 'nope': expected one of threads, tokio",
         ),
-        (&["--tasks", "abc"][..], "invalid task count 'abc'"),
-        (&["--sleep", "-1"][..], "invalid sleep '-1'"),
-        (&["--repeat", "0"][..], "--repeat"),
-        (&["--bogus"][..], "--bogus"),
-    ] {
-        let output = driver(args);
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        (&["--runtimes", ""], "unknown runtime ''"),
+        (&["--runtimes", "tokio,"], "unknown runtime ''"),
+        (
+            &["--runtimes", "tokio,tokio"],
+            "runtime 'tokio' is given twice",
+        ),
+        (
+            &["--runtimes", "tokio", "--runtimes", "tokio"],
+            "runtime 'tokio' is given twice",
+        ),
+        (&["--tasks", "abc"], "invalid task count 'abc'"),
+        (
+            &["--tasks", "-5"],
+            "invalid task count '-5': must not be negative",
+        ),
+        (&["--tasks", "1.5"], "invalid task count '1.5'"),
+        (&["--tasks", "1,1"], "task count 1 is given twice"),
+        (&["--tasks", "1k,1000"], "task count 1000 is given twice"),
+        (&["--tasks", ""], "invalid task count ''"),
+        (&["--tasks", "99999999999999999999"], "too large"),
+        (&["--sleep", "-1"], "invalid sleep '-1'"),
+        (&["--sleep", "abc"], "invalid sleep 'abc'"),
+        (&["--sleep", "inf"], "invalid sleep 'inf'"),
+        (&["--timeout", "abc"], "invalid timeout 'abc'"),
+        (&["--timeout", "0"], "invalid timeout '0'"),
+        (&["--timeout", "-3"], "invalid timeout '-3'"),
+        (&["--repeat", "0"], "invalid repeat '0'"),
+        (&["--repeat", "abc"], "invalid repeat 'abc'"),
+        (&["--repeat", "-1"], "invalid repeat '-1'"),
+        (&["--bogus"], "--bogus"),
+        (&["extra"], "'extra'"),
+        (&["--out"], "--out"),
+        (&["--sleep", "1", "--sleep", "2"], "--sleep"),
+        (
+            &["--out", "/proc/none/results"],
+            "cannot write results to '/proc/none/results'",
+        ),
+        (&["--out", &under_file], "cannot write results to '"),
+        (
+            &["--bin-dir", "/nonexistent"],
+            "invalid --bin-dir '/nonexistent'",
+        ),
+    ];
+    assert!(cases.len() >= 20);
+    for (args, named) in cases {
+        let (code, stderr) = driver_in(&cwd, args);
+        assert_eq!(code, Some(2), "{args:?}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
         assert!(
             stderr.starts_with("error: ") && stderr.contains(named),
-            "{args:?}: {stderr}"
+            "{args:?}: {stderr} should name {named}"
+        );
+    }
+    assert!(
+        !cwd.join("results").exists(),
+        "no bad input may start a run"
+    );
+}
+
+/// Whether process `pid` is running (a zombie has ended).
+fn running(pid: i32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .map(|stat| {
+            let state = stat.rsplit_once(") ").map_or("", |(_, rest)| rest);
+            !state.starts_with('Z') && !state.starts_with('X')
+        })
+        .unwrap_or(false)
+}
+
+/// Stand-ins where smol finishes at once and tokio never ends, writing its pid first.
+fn one_finished_cell_then_one_that_hangs(name: &str) -> (PathBuf, PathBuf, PathBuf) {
+    let out = temp_dir(name);
+    let bins = temp_dir(&format!("{name}-bins"));
+    let pid_file = bins.join("tokio.pid");
+    stand_ins(
+        &bins,
+        &[(
+            "tokio",
+            &format!("echo $$ > {}; exec sleep 60", pid_file.display()),
+        )],
+    );
+    std::os::unix::fs::symlink(bin_dir().join("bench-smol"), bins.join("bench-smol")).unwrap();
+    (out, bins, pid_file)
+}
+
+fn start_driver(out: &Path, bins: &Path) -> std::process::Child {
+    use std::os::unix::process::CommandExt;
+    Command::new(DRIVER)
+        .args(["--runtimes", "smol,tokio", "--tasks", "1", "--sleep", "0.1"])
+        .arg("--out")
+        .arg(out)
+        .arg("--bin-dir")
+        .arg(bins)
+        .stderr(std::process::Stdio::piped())
+        .process_group(0)
+        .spawn()
+        .unwrap()
+}
+
+/// The pid the hanging stand-in wrote, once it runs.
+fn hanging_cell(pid_file: &Path) -> i32 {
+    for _ in 0..1000 {
+        if let Some(pid) = std::fs::read_to_string(pid_file)
+            .ok()
+            .and_then(|text| text.trim().parse().ok())
+        {
+            return pid;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    panic!("the second cell never started");
+}
+
+fn wait_until_ended(pid: i32) {
+    for _ in 0..500 {
+        if !running(pid) {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    panic!("cell {pid} outlived the driver");
+}
+
+#[test]
+fn a_cell_dies_with_a_killed_driver_and_finished_rows_stay() {
+    let (out, bins, pid_file) = one_finished_cell_then_one_that_hangs("sigkill");
+    let mut driver = start_driver(&out, &bins);
+    let cell = hanging_cell(&pid_file);
+    driver.kill().unwrap();
+    driver.wait().unwrap();
+    wait_until_ended(cell);
+    let rows = rows(&out);
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(
+        (rows[0]["runtime"].as_str(), rows[0]["status"].as_str()),
+        (Some("smol"), Some("ok"))
+    );
+}
+
+/// Ctrl-C reaches the driver alone (`kill -INT`) or its whole process group (a terminal):
+/// either way the cell running stops, finished rows stay, the report is rendered, exit 130.
+#[test]
+fn ctrl_c_stops_the_cell_keeps_finished_rows_and_exits_130() {
+    for to_group in [false, true] {
+        let name = if to_group { "sigint-group" } else { "sigint" };
+        let (out, bins, pid_file) = one_finished_cell_then_one_that_hangs(name);
+        let driver = start_driver(&out, &bins);
+        let cell = hanging_cell(&pid_file);
+        let target = if to_group {
+            -(driver.id() as i32)
+        } else {
+            driver.id() as i32
+        };
+        // SAFETY: kill only sends a signal.
+        assert_eq!(unsafe { libc::kill(target, libc::SIGINT) }, 0);
+        let output = driver.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(130), "{name}: {stderr}");
+        assert!(
+            stderr.contains("interrupted: 1 of 2 cells ran"),
+            "{name}: {stderr}"
+        );
+        wait_until_ended(cell);
+        assert_eq!(rows(&out).len(), 1, "{name}: only the finished row");
+        assert!(
+            out.join("report.md").is_file(),
+            "{name}: the report is rendered"
         );
     }
 }

@@ -8,14 +8,31 @@ pub mod results;
 pub mod stats;
 pub mod summary;
 
+use std::fmt;
 use std::path::{Path, PathBuf};
 
+/// Why a report could not be made: its input is not what it should be (the user's to fix:
+/// exit 2), or its output could not be written (exit 1).
+#[derive(Debug, PartialEq)]
+pub enum Error {
+    Input(String),
+    Output(String),
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        match self {
+            Error::Input(why) | Error::Output(why) => f.write_str(why),
+        }
+    }
+}
+
 /// Writes `report.md` and the charts into `dir`, from its results; returns the report's path.
-pub fn render(dir: &Path) -> Result<PathBuf, String> {
-    let results = results::load(dir)?;
+pub fn render(dir: &Path) -> Result<PathBuf, Error> {
+    let results = results::load(dir).map_err(Error::Input)?;
     let summary = summary::Summary::new(&results.rows);
-    let charts = charts::draw_all(&summary, dir)?;
-    let launch = launch::load(&dir.join(launch::LAUNCH_DIR))?;
+    let launch = launch::load(&dir.join(launch::LAUNCH_DIR)).map_err(Error::Input)?;
+    let charts = charts::draw_all(&summary, dir).map_err(Error::Output)?;
     let text = markdown::render(
         &results,
         &summary,
@@ -24,24 +41,45 @@ pub fn render(dir: &Path) -> Result<PathBuf, String> {
         &published::published(),
     );
     let path = dir.join("report.md");
-    std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    std::fs::write(&path, text)
+        .map_err(|e| Error::Output(format!("cannot write {}: {e}", path.display())))?;
     Ok(path)
+}
+
+/// A clap error's text as one line: what is wrong and the value it names, without the usage
+/// that follows (the tools point at --help instead).
+pub fn usage_line(clap_error: &str) -> String {
+    let what: Vec<&str> = clap_error
+        .lines()
+        .take_while(|line| !line.trim().is_empty() && !line.starts_with("Usage:"))
+        .map(str::trim)
+        .collect();
+    format!(
+        "{} (see --help)",
+        what.join(" ").trim_start_matches("error: ")
+    )
 }
 
 /// The README's results section lies between these markers.
 pub const README_MARKERS: (&str, &str) = ("<!-- results:begin -->", "<!-- results:end -->");
 
 /// Rewrites the results section of `readme` from the results in `dir`.
-pub fn update_readme(dir: &Path, readme: &Path) -> Result<(), String> {
-    let results = results::load(dir)?;
+pub fn update_readme(dir: &Path, readme: &Path) -> Result<(), Error> {
+    let results = results::load(dir).map_err(Error::Input)?;
     let summary = summary::Summary::new(&results.rows);
     let text = std::fs::read_to_string(readme)
-        .map_err(|e| format!("cannot read {}: {e}", readme.display()))?;
+        .map_err(|e| Error::Input(format!("cannot read README '{}': {e}", readme.display())))?;
     let (begin, end) = README_MARKERS;
-    let missing = || format!("{} has no '{begin}' ... '{end}' section", readme.display());
+    let missing = || {
+        Error::Input(format!(
+            "README '{}' has no '{begin}' ... '{end}' section",
+            readme.display()
+        ))
+    };
     let (head, rest) = text.split_once(begin).ok_or_else(missing)?;
     let (_, tail) = rest.split_once(end).ok_or_else(missing)?;
     let section = markdown::readme_section(&results, &summary, &dir.display().to_string());
     let updated = format!("{head}{begin}\n{section}{end}{tail}");
-    std::fs::write(readme, updated).map_err(|e| format!("cannot write {}: {e}", readme.display()))
+    std::fs::write(readme, updated)
+        .map_err(|e| Error::Output(format!("cannot write {}: {e}", readme.display())))
 }

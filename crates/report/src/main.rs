@@ -1,19 +1,26 @@
 //! `report <RESULTS_DIR>`: renders report.md and the charts of a results directory.
 use clap::Parser;
+use std::path::PathBuf;
 
 /// Renders report.md and SVG charts from a results directory of scripts/bench.sh.
 #[derive(Parser)]
 #[command(version)]
 struct Args {
     /// A results directory, such as results/latest.
-    dir: std::path::PathBuf,
+    dir: PathBuf,
     /// Also rewrite the results section of this README (run from the repository's root).
     #[arg(long)]
-    readme: Option<std::path::PathBuf>,
+    readme: Option<PathBuf>,
 }
 
 fn main() {
-    let args = Args::parse();
+    let args = Args::try_parse().unwrap_or_else(|error| {
+        if !error.use_stderr() {
+            error.exit() // --help and --version
+        }
+        eprintln!("error: {}", report::usage_line(&error.to_string()));
+        std::process::exit(2)
+    });
     let rendered = report::render(&args.dir).and_then(|path| match &args.readme {
         Some(readme) => report::update_readme(&args.dir, readme).map(|()| path),
         None => Ok(path),
@@ -22,7 +29,10 @@ fn main() {
         Ok(path) => println!("{}", path.display()),
         Err(error) => {
             eprintln!("error: {error}");
-            std::process::exit(1);
+            std::process::exit(match error {
+                report::Error::Input(_) => 2,
+                report::Error::Output(_) => 1,
+            });
         }
     }
 }

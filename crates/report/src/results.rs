@@ -38,11 +38,24 @@ pub struct Results {
     pub env: serde_json::Map<String, serde_json::Value>,
 }
 
-/// Reads a results directory; a missing or unreadable file is one clear error.
+/// Reads a results directory; a missing or unreadable file is one clear error. A line cut
+/// short (a crash mid-write, even inside a character) is counted as malformed.
 pub fn load(dir: &Path) -> Result<Results, String> {
+    if !dir.is_dir() {
+        let why = match dir.exists() {
+            true => "not a directory",
+            false => "no such directory",
+        };
+        return Err(format!(
+            "'{}' is not a results directory: {why}",
+            dir.display()
+        ));
+    }
     let read = |name: &str| {
         let path = dir.join(name);
-        std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+        std::fs::read(&path)
+            .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))
     };
     let mut results = parse_rows(&read(ROWS_FILE)?);
     let env = read(ENV_FILE)?;
@@ -61,6 +74,40 @@ pub fn parse_rows(text: &str) -> Results {
         }
     }
     results
+}
+
+/// `results.jsonl` opened for appending: each row is written and flushed as it ends, so that
+/// an interruption loses nothing measured.
+pub struct Writer {
+    path: std::path::PathBuf,
+    file: std::fs::File,
+}
+
+impl Writer {
+    /// Creates `dir` if needed and opens its rows file; the error names the directory.
+    pub fn create(dir: &Path) -> Result<Writer, String> {
+        let path = dir.join(ROWS_FILE);
+        let file = std::fs::create_dir_all(dir).and_then(|()| {
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(&path)
+        });
+        let file = file.map_err(|e| format!("cannot write results to '{}': {e}", dir.display()))?;
+        Ok(Writer { path, file })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn append(&mut self, row: &Row) -> Result<(), String> {
+        use std::io::Write;
+        let line = serde_json::to_string(row).expect("rows serialise");
+        writeln!(self.file, "{line}")
+            .and_then(|()| self.file.flush())
+            .map_err(|e| format!("cannot append to {}: {e}", self.path.display()))
+    }
 }
 
 #[cfg(test)]
@@ -101,9 +148,9 @@ pub(crate) mod tests {
     #[test]
     fn a_missing_directory_is_one_clear_error() {
         let error = load(Path::new("/nonexistent/results")).unwrap_err();
-        assert!(
-            error.starts_with("cannot read /nonexistent/results/results.jsonl: "),
-            "{error}"
+        assert_eq!(
+            error,
+            "'/nonexistent/results' is not a results directory: no such directory"
         );
     }
 }

@@ -1,0 +1,224 @@
+//! The command line of `scripts/bench.sh` and the matrix it asks for, checked before anything
+//! runs: every bad value is one line that names it, and exit 2.
+
+use clap::Parser;
+use report::summary::RUNTIMES;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Runs the article's benchmark for every runtime and task count, and renders the report.
+#[derive(Parser, Debug)]
+#[command(
+    bin_name = "scripts/bench.sh",
+    version,
+    after_help = "Results go to results/<UTC timestamp>/ (results/latest points at the newest)."
+)]
+pub struct Args {
+    /// 1 s sleep and up to 100k tasks: the whole matrix in about a minute.
+    #[arg(long)]
+    pub quick: bool,
+    /// Runtimes to run, comma-separated [default: all].
+    #[arg(long, value_delimiter = ',', value_parser = parse_runtime)]
+    pub runtimes: Vec<String>,
+    /// Task counts, comma-separated, like 1,10k,1M [default: 1,10k,100k,1M].
+    #[arg(long, value_delimiter = ',', allow_negative_numbers = true, value_parser = parse_tasks)]
+    pub tasks: Vec<usize>,
+    /// Seconds each task sleeps [default: 10; 1 with --quick].
+    #[arg(long, allow_negative_numbers = true, value_parser = parse_sleep)]
+    pub sleep: Option<f64>,
+    /// Runs of every cell; the report shows their median and range.
+    #[arg(long, default_value_t = 1, allow_negative_numbers = true, value_parser = parse_repeat)]
+    pub repeat: u32,
+    /// Results directory [default: results/<UTC timestamp>].
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Seconds before a cell is killed and recorded as failed [default: the sleep + 300].
+    #[arg(long, allow_negative_numbers = true, value_parser = parse_timeout)]
+    pub timeout: Option<f64>,
+    /// Root only: raise pid_max, threads-max and max_map_count for the run, restored after.
+    #[arg(long)]
+    pub raise_limits: bool,
+    /// Also run the criterion launch-cost benches (about 5 minutes) and report them.
+    #[arg(long)]
+    pub launch_cost: bool,
+    /// Where the built bench binaries are [default: beside this driver].
+    #[arg(long, hide = true)]
+    pub bin_dir: Option<PathBuf>,
+}
+
+fn parse_runtime(name: &str) -> Result<String, String> {
+    RUNTIMES
+        .contains(&name)
+        .then(|| name.to_string())
+        .ok_or_else(|| {
+            format!(
+                "unknown runtime '{name}': expected one of {}",
+                RUNTIMES.join(", ")
+            )
+        })
+}
+
+fn usage_message(exit: harness::args::Exit) -> String {
+    match exit {
+        harness::args::Exit::Usage(message) => message,
+        _ => String::new(),
+    }
+}
+
+fn parse_tasks(text: &str) -> Result<usize, String> {
+    harness::args::parse_tasks(text).map_err(usage_message)
+}
+
+fn parse_sleep(text: &str) -> Result<f64, String> {
+    harness::args::parse_sleep(text)
+        .map(|d| d.as_secs_f64())
+        .map_err(usage_message)
+}
+
+fn parse_timeout(text: &str) -> Result<f64, String> {
+    text.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|seconds| seconds.is_finite() && *seconds > 0.0 && *seconds < 1e9)
+        .ok_or_else(|| {
+            format!("invalid timeout '{text}': expected a number of seconds > 0 like 300 or 2.5")
+        })
+}
+
+fn parse_repeat(text: &str) -> Result<u32, String> {
+    text.trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|runs| *runs >= 1)
+        .ok_or_else(|| format!("invalid repeat '{text}': expected a whole number of runs >= 1"))
+}
+
+/// The matrix as asked, with defaults filled in.
+#[derive(Debug, PartialEq)]
+pub struct Plan {
+    pub runtimes: Vec<String>,
+    pub tasks: Vec<usize>,
+    pub sleep_s: f64,
+    pub repeat: usize,
+    pub timeout: Duration,
+}
+
+/// Parses the command line: the arguments, or one line saying what is wrong (for exit 2).
+/// `--help` and `--version` print and exit here.
+pub fn parse<I, T>(args: I) -> Result<(Args, Plan), String>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let args = Args::try_parse_from(args).map_err(|error| {
+        if !error.use_stderr() {
+            error.exit() // --help and --version
+        }
+        report::usage_line(&error.to_string())
+    })?;
+    let plan = Plan::from(&args)?;
+    Ok((args, plan))
+}
+
+/// The first value given twice, as the user wrote it.
+fn given_twice<T: PartialEq + std::fmt::Display>(values: &[T]) -> Option<&T> {
+    values
+        .iter()
+        .enumerate()
+        .find(|(at, value)| values[..*at].contains(value))
+        .map(|(_, value)| value)
+}
+
+impl Plan {
+    pub fn from(args: &Args) -> Result<Plan, String> {
+        if let Some(twice) = given_twice(&args.runtimes) {
+            return Err(format!(
+                "runtime '{twice}' is given twice in --runtimes: give each once"
+            ));
+        }
+        if let Some(twice) = given_twice(&args.tasks) {
+            return Err(format!(
+                "task count {twice} is given twice in --tasks: give each once"
+            ));
+        }
+        let runtimes = if args.runtimes.is_empty() {
+            RUNTIMES.iter().map(|r| r.to_string()).collect()
+        } else {
+            args.runtimes.clone()
+        };
+        let mut tasks = match (args.tasks.is_empty(), args.quick) {
+            (false, _) => args.tasks.clone(),
+            (true, true) => vec![1, 10_000, 100_000],
+            (true, false) => vec![1, 10_000, 100_000, 1_000_000],
+        };
+        tasks.sort_unstable();
+        let sleep_s = args.sleep.unwrap_or(if args.quick { 1.0 } else { 10.0 });
+        let timeout = Duration::from_secs_f64(args.timeout.unwrap_or(sleep_s + 300.0));
+        Ok(Plan {
+            runtimes,
+            tasks,
+            sleep_s,
+            repeat: args.repeat as usize,
+            timeout,
+        })
+    }
+
+    pub fn cells(&self) -> usize {
+        self.runtimes.len() * self.tasks.len() * self.repeat
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan(line: &str) -> Result<Plan, String> {
+        parse(std::iter::once("driver").chain(line.split_whitespace())).map(|(_, plan)| plan)
+    }
+
+    #[test]
+    fn defaults_and_quick() {
+        let full = plan("").unwrap();
+        assert_eq!(full.tasks, [1, 10_000, 100_000, 1_000_000]);
+        assert_eq!((full.sleep_s, full.repeat), (10.0, 1));
+        assert_eq!(full.timeout, Duration::from_secs(310));
+        assert_eq!(full.runtimes, RUNTIMES);
+        let quick = plan("--quick").unwrap();
+        assert_eq!((quick.tasks.len(), quick.sleep_s), (3, 1.0));
+    }
+
+    #[test]
+    fn task_counts_are_sorted_and_runtimes_kept_in_the_order_given() {
+        let plan = plan("--tasks 1M,10,1k --runtimes smol,tokio --timeout 2.5").unwrap();
+        assert_eq!(plan.tasks, [10, 1000, 1_000_000]);
+        assert_eq!(plan.runtimes, ["smol", "tokio"]);
+        assert_eq!(plan.timeout, Duration::from_millis(2500));
+    }
+
+    /// Each bad value is refused with a message that names it.
+    #[test]
+    fn bad_values_are_named() {
+        for (line, named) in [
+            ("--timeout abc", "invalid timeout 'abc'"),
+            ("--timeout 0", "invalid timeout '0'"),
+            ("--timeout -3", "invalid timeout '-3'"),
+            (
+                "--tasks -5",
+                "invalid task count '-5': must not be negative",
+            ),
+            ("--tasks 1,1", "task count 1 is given twice"),
+            ("--tasks 1k,1000", "task count 1000 is given twice"),
+            ("--runtimes tokio,tokio", "runtime 'tokio' is given twice"),
+            (
+                "--runtimes tokio --runtimes tokio",
+                "runtime 'tokio' is given twice",
+            ),
+            ("--repeat 0", "invalid repeat '0'"),
+            ("--repeat -1", "invalid repeat '-1'"),
+        ] {
+            let error = plan(line).expect_err(line);
+            assert!(error.contains(named), "{line}: {error}");
+            assert_eq!(error.lines().count(), 1, "{line}: {error}");
+        }
+    }
+}
