@@ -1,9 +1,8 @@
-//! Records, at build time, the exact version of every runtime crate that Cargo.lock resolved,
-//! and the rustc version (the "runtime" of OS threads).
+//! Records, at build time, the exact version of every package that Cargo.lock resolved (so
+//! that a runtime added later needs no edit here), and the rustc version (the "runtime" of
+//! OS threads).
 
 use std::{env, fs, path::Path, process::Command};
-
-const RUNTIME_CRATES: &[&str] = &["tokio", "async-std", "smol", "glommio", "may"];
 
 fn main() {
     let lock = Path::new(&env::var("CARGO_MANIFEST_DIR").unwrap()).join("../Cargo.lock");
@@ -17,8 +16,7 @@ fn main() {
         .unwrap_or_default();
 
     let mut table = format!("[(\"threads\", {rustc_version:?}),\n");
-    for name in RUNTIME_CRATES {
-        let version = locked_version(&lock, name).unwrap_or("unknown");
+    for (name, version) in locked_packages(&lock) {
         table += &format!("({name:?}, {version:?}),\n");
     }
     table += "]";
@@ -26,13 +24,17 @@ fn main() {
     fs::write(out, table).unwrap();
 }
 
-/// The version of the package `name` in a Cargo.lock.
-fn locked_version<'a>(lock: &'a str, name: &str) -> Option<&'a str> {
-    let header = format!("name = \"{name}\"");
-    let mut lines = lock.lines();
-    lines.find(|line| *line == header)?;
-    lines
-        .next()?
-        .strip_prefix("version = \"")?
+/// Every `name = "..."` followed by `version = "..."` in a Cargo.lock.
+fn locked_packages(lock: &str) -> Vec<(&str, &str)> {
+    lock.lines()
+        .zip(lock.lines().skip(1))
+        .filter_map(|(first, second)| Some((value(first, "name")?, value(second, "version")?)))
+        .collect()
+}
+
+/// The value of `key = "value"`.
+fn value<'a>(line: &'a str, key: &str) -> Option<&'a str> {
+    line.strip_prefix(key)?
+        .strip_prefix(" = \"")?
         .strip_suffix('"')
 }

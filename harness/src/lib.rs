@@ -1,5 +1,6 @@
 //! Everything the bench binaries share: the command line, timing, memory measurement,
-//! OS-limit checks and the report. A binary holds only its runtime's spawn, sleep and join.
+//! OS-limit checks, the launch events for a meter outside, and the report. A binary holds
+//! only its runtime's spawn, sleep and join.
 //!
 //! ```no_run
 //! let mut run = harness::Run::start("threads");
@@ -10,22 +11,21 @@
 //!     handles.push(run.spawned(handle));
 //! }
 //! run.all_spawned();
-//! let mut completed = 0;
 //! for handle in handles {
-//!     completed += handle.join().is_ok() as usize;
+//!     run.joined(handle.join().is_ok());
 //! }
-//! run.finish(completed)
+//! run.finish()
 //! ```
 
 pub mod args;
+pub mod events;
 pub mod limits;
 pub mod proc;
 pub mod report;
-#[cfg(feature = "testkit")]
-pub mod testkit;
 
 pub use report::Report;
 
+use events::{Event, Events};
 use report::{exit, Status};
 use std::cell::Cell;
 use std::io::Write;
@@ -42,20 +42,39 @@ pub fn runtime_version(runtime: &str) -> &'static str {
         .map_or("unknown", |(_, version)| version)
 }
 
-/// One measured run: what was asked, when it started, and what was seen once all was spawned.
+/// Joins between two readings of this process while its tasks are joined: about a
+/// millisecond apart, and a few dozen microseconds each.
+const READ_EVERY_JOINS: usize = 1024;
+
+/// One measured run: what was asked, when it started, and what was seen on the way.
 pub struct Run {
     pub tasks: usize,
     pub sleep: Duration,
     runtime: &'static str,
     started: Instant,
+    events: Events,
     /// Threads the OS accepted so far, counted by `spawned`.
     threads_started: Cell<u64>,
     spawned: Option<(Duration, proc::Status)>,
+    /// Tasks joined so far, and of those, the ones that succeeded.
+    joined: usize,
+    completed: usize,
+    /// The highest reading of this process taken while its tasks were joined.
+    while_joining: Option<proc::Status>,
 }
 
 impl Run {
-    /// Parses the command line; `--help`, `--version` and bad usage end the process here.
+    /// Parses the command line and starts the clock: the runtime is up and spawning begins.
+    /// `--help`, `--version` and bad usage end the process here.
     pub fn start(runtime: &'static str) -> Run {
+        let mut run = Run::parse(runtime);
+        run.begin();
+        run
+    }
+
+    /// Parses the command line without starting the clock, for a runtime built by hand
+    /// afterwards (see `runtime_started`).
+    pub fn parse(runtime: &'static str) -> Run {
         Run::from_args(runtime, std::env::args_os().skip(1))
     }
 
@@ -72,8 +91,7 @@ impl Run {
                 std::process::exit(exit::OK)
             }
             Err(args::Exit::Version) => {
-                let version = env!("CARGO_PKG_VERSION");
-                println!("{bin} {version} ({runtime} {})", runtime_version(runtime));
+                println!("{}", version_line(runtime));
                 std::process::exit(exit::OK)
             }
             Err(args::Exit::Usage(message)) => {
@@ -81,19 +99,57 @@ impl Run {
                 std::process::exit(exit::USAGE)
             }
         };
+        let events = Events::from_env().unwrap_or_else(|error| {
+            eprintln!("error: {error}");
+            std::process::exit(exit::FAILED)
+        });
         Run {
             tasks: options.tasks,
             sleep: options.sleep,
             runtime,
             started: Instant::now(),
+            events,
             threads_started: Cell::new(0),
             spawned: None,
+            joined: 0,
+            completed: 0,
+            while_joining: None,
         }
+    }
+
+    /// Starts the clock and tells a meter outside. First it renders a report it throws away:
+    /// the code that reports (serde, formatting) is then resident while the tasks are, as it
+    /// would be at the end anyway, so that this process's own readings include it.
+    fn begin(&mut self) {
+        let now = Duration::ZERO;
+        let rehearsal = self.report(now, now, proc::Status::default());
+        std::hint::black_box((rehearsal.to_json(), rehearsal.to_string()));
+        self.started = Instant::now();
+        let (tasks, sleep_s) = (self.tasks, self.sleep.as_secs_f64());
+        self.events.send(Event::Start { tasks, sleep_s });
     }
 
     /// Marks the end of the launch phase: every task has been spawned.
     pub fn all_spawned(&mut self) {
         self.spawned = Some((self.started.elapsed(), proc::Status::read()));
+        self.events.send(Event::Spawned { tasks: self.tasks });
+    }
+
+    /// Counts one task joined, `ok` when it succeeded. The first join and every 1,024th
+    /// after it also read this process: the peak is often reached as the tasks wake at the
+    /// end of their sleep (the runtime queues them all at once), while they are joined.
+    pub fn joined(&mut self, ok: bool) {
+        if self.joined.is_multiple_of(READ_EVERY_JOINS) {
+            let status = proc::Status::read();
+            let highest = self
+                .while_joining
+                .map_or(0, |s| s.peak_rss_bytes.max(s.rss_bytes));
+            if status.peak_rss_bytes.max(status.rss_bytes) >= highest {
+                self.while_joining = Some(status);
+            }
+        }
+        self.joined += 1;
+        self.completed += ok as usize;
     }
 
     /// The spawned task, or, when the OS refused it, a report of the limit hit and exit 3.
@@ -128,7 +184,7 @@ impl Run {
     }
 
     /// The runtime built by hand, or when it could not start, a report of why and exit 1.
-    /// The clock starts again here, as it does after `#[tokio::main]` has built its runtime:
+    /// The clock starts here, as it does after `#[tokio::main]` has built its runtime:
     /// launch time is the tasks', not the runtime's set-up.
     pub fn runtime_started<T, E: std::fmt::Display>(&mut self, runtime: Result<T, E>) -> T {
         let runtime = runtime.unwrap_or_else(|error| {
@@ -137,17 +193,20 @@ impl Run {
                 exit::FAILED,
             )
         });
-        self.started = Instant::now();
+        self.begin();
         runtime
     }
 
-    /// Reports the run, with `completed` counted from the joins, and exits.
-    pub fn finish(self, completed: usize) -> ! {
+    /// Reports the run, with the joins counted one by one, and exits.
+    pub fn finish(mut self) -> ! {
         let wall = self.started.elapsed();
+        self.events.send(Event::Done {
+            completed: self.completed,
+        });
         let (spawn, at_spawn) = self.spawned.unwrap_or((wall, proc::Status::read()));
         let mut report = self.report(wall, spawn, at_spawn);
-        report.completed = completed;
-        if completed < self.tasks {
+        report.completed = self.completed;
+        if self.completed < self.tasks {
             report.status = Status::Failed;
         }
         let code = match report.status {
@@ -168,6 +227,19 @@ impl Run {
         emit(&report, code)
     }
 
+    /// The highest of every reading of this process's resident memory. The kernel records
+    /// VmHWM from per-CPU counters that can lag by a few hundred KiB, and only when memory
+    /// is about to be freed, while VmRSS is exact: so the plateau read while every task was
+    /// alive can be above the VmHWM read at the end.
+    fn peak_rss_bytes(&self, at_spawn: &proc::Status, end: &proc::Status) -> u64 {
+        [Some(at_spawn), self.while_joining.as_ref(), Some(end)]
+            .into_iter()
+            .flatten()
+            .map(|status| status.peak_rss_bytes.max(status.rss_bytes))
+            .max()
+            .unwrap_or(0)
+    }
+
     fn report(&self, wall: Duration, spawn: Duration, at_spawn: proc::Status) -> Report {
         let end = proc::Status::read();
         let usage = proc::Usage::read();
@@ -184,7 +256,7 @@ impl Run {
             wall_s,
             all_alive: self.tasks == 0 || spawn < self.sleep,
             overlapped: report::overlapped(self.tasks, sleep_s, spawn_s, wall_s),
-            peak_rss_bytes: end.peak_rss_bytes,
+            peak_rss_bytes: self.peak_rss_bytes(&at_spawn, &end),
             ru_maxrss_bytes: usage.max_rss_bytes,
             user_s: usage.user.as_secs_f64(),
             sys_s: usage.system.as_secs_f64(),
@@ -195,9 +267,22 @@ impl Run {
     }
 }
 
+/// What `--version` prints: the runtime and its exact version, such as `tokio 1.54.1` (for
+/// OS threads, the compiler's: `rustc 1.95.0 (...)`).
+pub fn version_line(runtime: &str) -> String {
+    let version = runtime_version(runtime);
+    match version.strip_prefix("rustc ") {
+        Some(_) => version.to_string(),
+        None => format!("{runtime} {version}"),
+    }
+}
+
+/// Writes the report and ends the process at once (`_exit`): no teardown code runs after
+/// the last reading, so a meter outside sees nothing this process did not measure itself.
 fn emit(report: &Report, code: i32) -> ! {
     eprintln!("{report}");
     let mut stdout = std::io::stdout().lock();
     let _ = writeln!(stdout, "{}", report.to_json()).and_then(|()| stdout.flush());
-    std::process::exit(code)
+    // SAFETY: _exit ends the process; everything it must say is written and flushed.
+    unsafe { libc::_exit(code) }
 }

@@ -82,17 +82,27 @@ pub fn mappings(new_mappings: u64) -> Vec<Shortfall> {
         .collect()
 }
 
-/// Everything `new_threads` more OS threads need: pids, the kernel's thread count, mappings
-/// and the user's process limit.
+/// Everything `new_threads` more Rust OS threads need: pids, the kernel's thread count, four
+/// mappings each and the user's process limit.
 pub fn threads(new_threads: u64) -> Vec<Shortfall> {
-    let needed = threads_on_machine() + new_threads;
-    let mut shortfalls: Vec<Shortfall> =
-        [("kernel.pid_max", needed), ("kernel.threads-max", needed)]
-            .into_iter()
-            .filter_map(|(name, needed)| sysctl(name, read_sysctl(name)?, needed))
-            .collect();
-    shortfalls.extend(mappings(new_threads * MAPPINGS_PER_THREAD));
-    shortfalls.extend(process_limit(needed));
+    for_tasks(new_threads, new_threads * MAPPINGS_PER_THREAD)
+}
+
+/// What `new_threads` more OS threads and `new_mappings` more memory mappings need, for a
+/// program in any language: pids, the kernel's thread count, mappings and the user's
+/// process limit.
+pub fn for_tasks(new_threads: u64, new_mappings: u64) -> Vec<Shortfall> {
+    let mut shortfalls = Vec::new();
+    if new_threads > 0 {
+        let needed = threads_on_machine() + new_threads;
+        shortfalls.extend(
+            [("kernel.pid_max", needed), ("kernel.threads-max", needed)]
+                .into_iter()
+                .filter_map(|(name, needed)| sysctl(name, read_sysctl(name)?, needed)),
+        );
+        shortfalls.extend(process_limit(needed));
+    }
+    shortfalls.extend(mappings(new_mappings));
     shortfalls
 }
 

@@ -1,12 +1,14 @@
-//! What the kernel says about this process: `/proc/self/status`, `getrusage` and `/proc` files.
+//! What the kernel says about a process: `/proc/<pid>/status`, `getrusage` and `/proc` files.
 
 use std::time::Duration;
 
 /// The fields of `/proc/self/status` that a run reports.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Status {
-    /// VmHWM: the peak resident set of this process alone.
+    /// VmHWM: the peak resident set of this process alone, as the kernel recorded it.
     pub peak_rss_bytes: u64,
+    /// VmRSS: the resident set now, summed exactly over the kernel's per-CPU counters.
+    pub rss_bytes: u64,
     /// VmPTE: the memory held by this process's page tables now.
     pub page_tables_bytes: u64,
     /// Threads: OS threads of this process now.
@@ -29,6 +31,7 @@ impl Status {
             };
             let field = match key {
                 "VmHWM" => &mut status.peak_rss_bytes,
+                "VmRSS" => &mut status.rss_bytes,
                 "VmPTE" => &mut status.page_tables_bytes,
                 "Threads" => &mut status.threads,
                 _ => continue,
@@ -89,6 +92,7 @@ mod tests {
             "Name:\tx\nVmHWM:\t    3072 kB\nVmRSS:\t  2048 kB\nVmPTE:\t 60 kB\nThreads:\t7\n";
         let status = Status::parse(text);
         assert_eq!(status.peak_rss_bytes, 3072 * 1024);
+        assert_eq!(status.rss_bytes, 2048 * 1024);
         assert_eq!(status.page_tables_bytes, 60 * 1024);
         assert_eq!(status.threads, 7);
     }

@@ -1,4 +1,5 @@
-//! The result of one run: one JSON line for tools (stdout), one summary line for people (stderr).
+//! The result of one run as the program measured it itself: one JSON line for tools (stdout),
+//! one summary line for people (stderr).
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -39,8 +40,6 @@ pub struct Report {
 pub enum Status {
     Ok,
     Failed,
-    /// Not run: the driver's, for a cell that cannot fit the machine.
-    Skipped,
 }
 
 /// Exit codes of every bench binary.
@@ -57,35 +56,6 @@ pub fn overlapped(tasks: usize, sleep_s: f64, spawn_s: f64, wall_s: f64) -> bool
 }
 
 impl Report {
-    /// A cell with no measurement: one the driver skipped, or one that ended without a report.
-    pub fn unmeasured(
-        runtime: &str,
-        tasks: usize,
-        sleep_s: f64,
-        status: Status,
-        why: String,
-    ) -> Report {
-        Report {
-            runtime: runtime.to_string(),
-            tasks,
-            sleep_s,
-            status,
-            error: Some(why),
-            completed: 0,
-            spawn_s: 0.0,
-            wall_s: 0.0,
-            all_alive: false,
-            overlapped: false,
-            peak_rss_bytes: 0,
-            ru_maxrss_bytes: 0,
-            user_s: 0.0,
-            sys_s: 0.0,
-            threads: 0,
-            page_tables_bytes: 0,
-            runtime_version: crate::runtime_version(runtime).to_string(),
-        }
-    }
-
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).expect("a report always serialises")
     }

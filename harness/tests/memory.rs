@@ -53,7 +53,8 @@ fn child() {
         _ => {}
     }
     run.all_spawned();
-    run.finish(1)
+    run.joined(true);
+    run.finish()
 }
 
 fn mib(bytes: u64) -> f64 {

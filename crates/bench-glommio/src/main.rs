@@ -3,7 +3,7 @@ use glommio::{timer, LocalExecutorBuilder};
 use harness::{limits, Run};
 
 fn main() {
-    let mut run = Run::start("glommio");
+    let mut run = Run::parse("glommio");
     run.require(
         "glommio tasks",
         &limits::io_uring(limits::GLOMMIO_MIN_LOCKED_MEMORY),
@@ -22,10 +22,9 @@ async fn async_main(mut run: Run) {
     }
     run.all_spawned();
 
-    let mut completed = 0;
     for task in tasks {
         task.await;
-        completed += 1;
+        run.joined(true);
     }
-    run.finish(completed)
+    run.finish()
 }

@@ -15,11 +15,10 @@ fn main() {
     }
     run.all_spawned();
 
-    let mut completed = 0;
     for task in tasks {
         // may 0.3.51's sleep can touch this handle after its coroutine ended: never free it.
         std::mem::forget(task.coroutine().clone());
-        completed += task.join().is_ok() as usize;
+        run.joined(task.join().is_ok());
     }
-    run.finish(completed)
+    run.finish()
 }

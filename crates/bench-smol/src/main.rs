@@ -18,10 +18,9 @@ async fn async_main() {
     }
     run.all_spawned();
 
-    let mut completed = 0;
     for task in tasks {
         task.await;
-        completed += 1;
+        run.joined(true);
     }
-    run.finish(completed)
+    run.finish()
 }

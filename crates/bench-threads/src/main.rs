@@ -15,9 +15,8 @@ fn main() {
     }
     run.all_spawned();
 
-    let mut completed = 0;
     for handle in handles {
-        completed += handle.join().is_ok() as usize;
+        run.joined(handle.join().is_ok());
     }
-    run.finish(completed)
+    run.finish()
 }

@@ -15,9 +15,8 @@ async fn main() {
     }
     run.all_spawned();
 
-    let mut completed = 0;
     for task in tasks {
-        completed += task.await.is_ok() as usize;
+        run.joined(task.await.is_ok());
     }
-    run.finish(completed)
+    run.finish()
 }

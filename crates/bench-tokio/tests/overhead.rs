@@ -2,29 +2,42 @@
 //! program (src/bin/bare-tokio.rs) doing the same work.
 use harness::proc::Status;
 use harness::report::MIB;
-use harness::testkit::{check_run, run};
+use std::process::Command;
 
-const BIN: &str = env!("CARGO_BIN_EXE_bench-tokio");
-
-/// The bare program's peak, in bytes.
-fn bare_peak(tasks: usize, sleep_s: f64) -> u64 {
-    let bare = env!("CARGO_BIN_EXE_bare-tokio");
-    let outcome = run(bare, &[&tasks.to_string(), &sleep_s.to_string()]);
-    assert_eq!(outcome.code, 0, "{outcome:?}");
-    Status::parse(&outcome.stdout).peak_rss_bytes
+/// The peak of one run, in bytes: the harness's JSON line, or the bare program's VmHWM line.
+fn peak(harnessed: bool, tasks: usize, sleep_s: f64) -> u64 {
+    let (bin, args) = match harnessed {
+        true => (
+            env!("CARGO_BIN_EXE_bench-tokio"),
+            vec![tasks.to_string(), "--sleep".into(), sleep_s.to_string()],
+        ),
+        false => (
+            env!("CARGO_BIN_EXE_bare-tokio"),
+            vec![tasks.to_string(), sleep_s.to_string()],
+        ),
+    };
+    let output = Command::new(bin).args(&args).output().unwrap();
+    assert!(output.status.success(), "{bin} {args:?}: {output:?}");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    match harnessed {
+        true => {
+            serde_json::from_str::<harness::Report>(stdout.trim())
+                .unwrap()
+                .peak_rss_bytes
+        }
+        false => Status::parse(&stdout).peak_rss_bytes,
+    }
 }
 
 /// The medians of `runs` peaks of each program, in MiB. One run of either varies by about
 /// ±0.13 MiB at one task (which threads allocate first), so a single pair can mislead.
 fn peaks(tasks: usize, sleep_s: f64, runs: usize) -> (f64, f64) {
-    let median = |mut peaks: Vec<u64>| {
+    let median = |harnessed| {
+        let mut peaks: Vec<u64> = (0..runs).map(|_| peak(harnessed, tasks, sleep_s)).collect();
         peaks.sort_unstable();
         peaks[peaks.len() / 2] as f64 / MIB
     };
-    let harnessed = (0..runs).map(|_| check_run(BIN, "tokio", tasks, sleep_s).peak_rss_bytes);
-    let harnessed = median(harnessed.collect());
-    let bare = median((0..runs).map(|_| bare_peak(tasks, sleep_s)).collect());
-    (harnessed, bare)
+    (median(true), median(false))
 }
 
 #[test]

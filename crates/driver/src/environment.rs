@@ -1,8 +1,13 @@
-//! `env.json`: the machine, toolchain, runtime versions, limits and source tree of a run.
+//! `env.json`: the machine, each implementation's toolchain and exact version, the limits,
+//! how the meter measured, and the source tree of a run.
 
 use crate::preflight::limits_now;
-use serde_json::{json, Map, Value};
+use catalog::Implementation;
+use results::env::{Implementation as Found, Meter};
+use results::Env;
+use std::collections::BTreeMap;
 use std::process::Command;
+use std::time::Duration;
 
 fn first_line_with(path: &str, key: &str) -> Option<String> {
     let text = std::fs::read_to_string(path).ok()?;
@@ -19,47 +24,67 @@ fn command_output(program: &str, args: &[&str]) -> Option<String> {
         .then(|| String::from_utf8_lossy(&output.stdout).trim().to_string())
 }
 
-/// Everything a reader needs to know about where and how the figures were made.
-pub fn describe(command_line: &[String], limits_raised: bool) -> Value {
-    let meminfo = |key: &str| {
-        let kib = first_line_with("/proc/meminfo", key)?;
-        kib.trim_end_matches("kB")
-            .trim()
-            .parse::<u64>()
-            .ok()
-            .map(|kib| kib * 1024)
+fn meminfo(key: &str) -> Option<u64> {
+    let kib = first_line_with("/proc/meminfo", key)?;
+    let kib: u64 = kib.trim_end_matches("kB").trim().parse().ok()?;
+    Some(kib * 1024)
+}
+
+/// An implementation as this run found it: its version, or why it cannot run here.
+pub fn found(implementation: &Implementation, available: Result<String, String>) -> Found {
+    let manifest = &implementation.manifest;
+    let mut command = implementation.display(&implementation.expand(&manifest.run));
+    command.extend(["<TASKS>".into(), "--sleep".into(), "<SECONDS>".into()]);
+    let (version, unavailable) = match available {
+        Ok(version) => (Some(version), None),
+        Err(why) => (None, Some(why)),
     };
-    let versions: Map<String, Value> = report::summary::RUNTIMES
-        .iter()
-        .map(|runtime| {
-            (
-                runtime.to_string(),
-                json!(harness::runtime_version(runtime)),
-            )
-        })
-        .collect();
-    let limits: Map<String, Value> = limits_now()
-        .into_iter()
-        .map(|(name, value)| (name.to_string(), json!(value)))
-        .collect();
-    let commit = command_output("git", &["rev-parse", "HEAD"]);
+    Found {
+        label: implementation.label().to_string(),
+        language: manifest.language.clone(),
+        model: manifest.model.describe().to_string(),
+        version,
+        command,
+        unavailable,
+    }
+}
+
+/// Everything a reader needs to know about where and how the figures were made.
+pub fn describe(
+    command_line: &[String],
+    limits_raised: bool,
+    implementations: BTreeMap<String, Found>,
+    interval: Duration,
+) -> Env {
     // Results being written are not a change to the code that measured them.
     let dirty = command_output("git", &["status", "--porcelain", "--", ".", ":!results"])
         .map(|s| !s.is_empty());
-    json!({
-        "date": humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string(),
-        "cpu_model": first_line_with("/proc/cpuinfo", "model name"),
-        "cores": std::thread::available_parallelism().map(|n| n.get()).ok(),
-        "memory_total_bytes": meminfo("MemTotal"),
-        "memory_available_bytes": meminfo("MemAvailable"),
-        "kernel": std::fs::read_to_string("/proc/sys/kernel/osrelease").ok().map(|s| s.trim().to_string()),
-        "distribution": first_line_with("/etc/os-release", "PRETTY_NAME"),
-        "rustc": harness::runtime_version("threads"),
-        "runtime_versions": versions,
-        "limits": limits,
-        "limits_raised_for_the_run": limits_raised,
-        "git_commit": commit,
-        "git_dirty": dirty,
-        "command": command_line.join(" "),
-    })
+    let cgroup = meter::cgroup_version();
+    Env {
+        date: humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string(),
+        cpu_model: first_line_with("/proc/cpuinfo", "model name"),
+        cores: std::thread::available_parallelism().map(|n| n.get()).ok(),
+        memory_total_bytes: meminfo("MemTotal"),
+        memory_available_bytes: meminfo("MemAvailable"),
+        kernel: std::fs::read_to_string("/proc/sys/kernel/osrelease")
+            .ok()
+            .map(|s| s.trim().to_string()),
+        distribution: first_line_with("/etc/os-release", "PRETTY_NAME"),
+        rustc: Some(harness::runtime_version("threads").to_string()),
+        implementations,
+        limits: limits_now()
+            .into_iter()
+            .map(|(name, value)| (name.to_string(), value))
+            .collect(),
+        limits_raised_for_the_run: limits_raised,
+        meter: Meter {
+            sample_interval_ms: interval.as_millis() as u64,
+            cgroup: cgroup.clone().ok(),
+            cgroup_unavailable: cgroup.err(),
+            exit_reading_unavailable: meter::exit_reading_unavailable(),
+        },
+        git_commit: command_output("git", &["rev-parse", "HEAD"]),
+        git_dirty: dirty,
+        command: command_line.join(" "),
+    }
 }

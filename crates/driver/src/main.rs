@@ -1,5 +1,6 @@
-//! The matrix driver behind `scripts/bench.sh`: every runtime x task count, one built bench
-//! binary at a time, each row appended to results.jsonl as it ends, then the report.
+//! The matrix driver behind `scripts/bench.sh`: every implementation x task count, each cell
+//! measured from outside by the meter, each row appended to results.jsonl as it ends, then
+//! the report.
 
 mod cell;
 mod environment;
@@ -7,12 +8,12 @@ mod plan;
 mod preflight;
 mod raise;
 
+use catalog::Implementation;
 use cell::Cell;
-use harness::report::{Status, MIB};
-use harness::Report;
 use plan::{Args, Plan};
-use report::charts::thousands;
-use report::results::{Row, Writer, ENV_FILE};
+use results::format::{mib, thousands};
+use results::{Measurement, Row, Status, Writer};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -55,23 +56,6 @@ fn default_out_dir() -> PathBuf {
     Path::new("results").join(stamp.replace(':', "-"))
 }
 
-/// The directory of the built bench binaries.
-fn bin_dir(args: &Args) -> Result<PathBuf, Stop> {
-    match &args.bin_dir {
-        Some(dir) if dir.is_dir() => Ok(dir.clone()),
-        Some(dir) => Err(Stop::Usage(format!(
-            "invalid --bin-dir '{}': not a directory",
-            dir.display()
-        ))),
-        None => std::env::current_exe()
-            .ok()
-            .and_then(|exe| exe.parent().map(Path::to_path_buf))
-            .ok_or(Stop::Failed(
-                "cannot find the directory of the driver".into(),
-            )),
-    }
-}
-
 /// A flag raised by Ctrl-C, SIGTERM or SIGHUP: the cell running is stopped, the rows
 /// finished are kept, the limits restored and the report rendered.
 fn interruption() -> Result<Arc<AtomicBool>, Stop> {
@@ -82,8 +66,10 @@ fn interruption() -> Result<Arc<AtomicBool>, Stop> {
     Ok(interrupted)
 }
 
+/// Each implementation's exact version, or why it cannot run here.
+type Availability = BTreeMap<String, Result<String, String>>;
+
 fn run(args: &Args, plan: &Plan) -> Result<Ended, Stop> {
-    let bin_dir = bin_dir(args)?;
     let out = args.out.clone().unwrap_or_else(default_out_dir);
     let mut rows = Writer::create(&out).map_err(Stop::Usage)?;
     if args.out.is_none() {
@@ -91,20 +77,28 @@ fn run(args: &Args, plan: &Plan) -> Result<Ended, Stop> {
     }
     let interrupted = interruption()?;
     let raised = match args.raise_limits {
-        true => Some(
-            raise::Raised::raise(plan.tasks.last().copied().unwrap_or(0)).map_err(Stop::Usage)?,
-        ),
+        true => {
+            let largest = plan.tasks.last().copied().unwrap_or(0);
+            Some(raise::Raised::raise(largest).map_err(Stop::Usage)?)
+        }
         false => None,
     };
+    let available = prepare(&plan.implementations);
+    let found = plan
+        .implementations
+        .iter()
+        .map(|i| {
+            let state = available[i.name()].clone();
+            (i.name().to_string(), environment::found(i, state))
+        })
+        .collect();
     let command_line: Vec<String> = std::env::args().collect();
-    let env = environment::describe(&command_line, raised.is_some());
-    let env_text = serde_json::to_string_pretty(&env).expect("env serialises");
-    std::fs::write(out.join(ENV_FILE), env_text + "\n")
-        .map_err(|e| Stop::Failed(format!("cannot write env.json: {e}")))?;
+    let env = environment::describe(&command_line, raised.is_some(), found, plan.interval);
+    rows.write_env(&env).map_err(Stop::Failed)?;
 
-    print_preflight(plan);
+    print_preflight(plan, &available);
     eprintln!("results: {}", out.display());
-    let done = run_matrix(plan, &bin_dir, &mut rows, &interrupted).map_err(Stop::Failed)?;
+    let done = run_matrix(plan, &available, &mut rows, &interrupted).map_err(Stop::Failed)?;
     let ended = match interrupted.load(Ordering::SeqCst) {
         true => Ended::Interrupted,
         false => Ended::Complete,
@@ -121,50 +115,76 @@ fn run(args: &Args, plan: &Plan) -> Result<Ended, Stop> {
             "interrupted: {} of {} cells ran; every row finished is in {}",
             done.len(),
             plan.cells(),
-            rows.path().display()
+            rows.rows_path().display()
         );
     }
     Ok(ended)
 }
 
+/// Checks each implementation's toolchain, builds it and reads its version.
+fn prepare(implementations: &[Implementation]) -> Availability {
+    implementations
+        .iter()
+        .map(|implementation| {
+            let name = implementation.name();
+            let state = match implementation.missing_toolchain() {
+                Some(why) => Err(why),
+                None => implementation
+                    .build()
+                    .and_then(|()| implementation.version()),
+            };
+            match &state {
+                Ok(version) => eprintln!("ready: {name} ({version})"),
+                Err(why) => eprintln!("not available: {name}: {why}"),
+            }
+            (name.to_string(), state)
+        })
+        .collect()
+}
+
 /// Runs every cell in order, appending each row as it ends, until the end or an interruption.
 fn run_matrix(
     plan: &Plan,
-    bin_dir: &Path,
+    available: &Availability,
     rows: &mut Writer,
     interrupted: &AtomicBool,
 ) -> Result<Vec<Row>, String> {
     let mut done: Vec<Row> = Vec::new();
     for &tasks in &plan.tasks {
-        for runtime in &plan.runtimes {
+        for implementation in &plan.implementations {
+            let name = implementation.name();
             for repeat in 1..=plan.repeat {
                 if interrupted.load(Ordering::SeqCst) {
                     return Ok(done);
                 }
-                let (report, exit_code) = match preflight::reason_to_skip(runtime, tasks, &done) {
-                    Some(why) => (
-                        Report::unmeasured(runtime, tasks, plan.sleep_s, Status::Skipped, why),
-                        None,
-                    ),
+                let skip = match &available[name] {
+                    Err(why) => Some(why.clone()),
+                    Ok(_) => preflight::reason_to_skip(implementation, tasks, &done),
+                };
+                let (measurement, self_peak) = match skip {
+                    Some(why) => (Measurement::unmeasured(name, Status::Skipped, why), None),
                     None => {
                         let cell = Cell {
-                            bin: &bin_dir.join(format!("bench-{runtime}")),
-                            runtime,
+                            implementation,
+                            version: available[name].as_deref().ok(),
                             tasks,
                             sleep_s: plan.sleep_s,
                             timeout: plan.timeout,
+                            interval: plan.interval,
                         };
                         match cell.run(interrupted) {
-                            cell::Ended::Finished(report, code) => (report, code),
-                            cell::Ended::Interrupted => return Ok(done),
+                            Some(measured) => measured,
+                            None => return Ok(done),
                         }
                     }
                 };
                 let row = Row {
                     index: done.len() + 1,
                     repeat,
-                    exit_code,
-                    report,
+                    cell_tasks: tasks,
+                    cell_sleep_s: plan.sleep_s,
+                    measurement,
+                    self_peak_rss_bytes: self_peak,
                 };
                 rows.append(&row)?;
                 eprintln!("{}", progress(&row, plan));
@@ -175,17 +195,18 @@ fn run_matrix(
     Ok(done)
 }
 
-/// Runs the criterion benches of crates/launch-cost and keeps their estimates with the results.
+/// Runs every implementation's criterion launch-cost bench and keeps their estimates with
+/// the results.
 fn run_launch_cost(out: &Path) -> Result<(), String> {
-    eprintln!("launch cost: cargo bench -p launch-cost (about 5 minutes)");
+    eprintln!("launch cost: cargo bench --workspace --bench launch_cost (about 5 minutes)");
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let status = std::process::Command::new(cargo)
-        .args(["bench", "-p", "launch-cost", "--locked"])
+        .args(["bench", "--workspace", "--bench", "launch_cost", "--locked"])
         .stdout(std::process::Stdio::inherit())
         .status()
         .map_err(|e| format!("cannot run cargo bench: {e}"))?;
     if !status.success() {
-        return Err(format!("cargo bench -p launch-cost failed ({status})"));
+        return Err(format!("cargo bench --bench launch_cost failed ({status})"));
     }
     let target = std::env::var("CARGO_TARGET_DIR").unwrap_or_else(|_| "target".into());
     let criterion = Path::new(&target).join("criterion");
@@ -194,55 +215,64 @@ fn run_launch_cost(out: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// `[7/24] tokio 100,000: 47.2 MiB, 10.1 s`, or the reason a cell has no figure.
+/// `[7/24] tokio 100,000: 47.2 MiB, total 52.0 MiB (kernel 0.4 MiB), 10.1 s`, or the
+/// reason a cell has no figure.
 fn progress(row: &Row, plan: &Plan) -> String {
-    let r = &row.report;
+    let m = &row.measurement;
     let mut line = format!(
         "[{}/{}] {} {}",
         row.index,
         plan.cells(),
-        r.runtime,
-        thousands(r.tasks)
+        m.runtime,
+        thousands(row.cell_tasks)
     );
     if plan.repeat > 1 {
         line += &format!(" (run {}/{})", row.repeat, plan.repeat);
     }
-    match r.status {
+    let why = m.error.as_deref().unwrap_or("");
+    match m.status {
         Status::Ok => {
-            line + &format!(
-                ": {:.1} MiB, {:.1} s",
-                r.peak_rss_bytes as f64 / MIB,
-                r.wall_s
-            )
+            line += &format!(": {:.1} MiB", mib(m.peak_rss_bytes.unwrap_or(0)));
+            if let Some(kernel) = &m.kernel {
+                line += &format!(", total {:.1} MiB", mib(kernel.total_peak_bytes));
+                if let Some(part) = kernel.kernel_peak_bytes {
+                    line += &format!(" (kernel {:.1} MiB)", mib(part));
+                }
+            }
+            line + &format!(", {:.1} s", m.wall_s.unwrap_or(0.0))
         }
-        Status::Failed => line + &format!(": failed: {}", r.error.as_deref().unwrap_or("")),
-        Status::Skipped => line + &format!(": skipped: {}", r.error.as_deref().unwrap_or("")),
+        Status::Failed => line + &format!(": failed: {why}"),
+        Status::Skipped => line + &format!(": skipped: {why}"),
     }
 }
 
-fn print_preflight(plan: &Plan) {
+fn print_preflight(plan: &Plan, available: &Availability) {
     eprintln!("preflight: the limits that bound these runs");
     for (name, value) in preflight::limits_now() {
         eprintln!("  {name:<32} {value}");
     }
     let mut blocked = 0;
     for &tasks in &plan.tasks {
-        for runtime in &plan.runtimes {
-            let shortfalls = preflight::shortfalls(runtime, tasks);
+        for implementation in &plan.implementations {
+            let name = implementation.name();
+            if available[name].is_err() {
+                continue;
+            }
+            let shortfalls = implementation.shortfalls(tasks);
             if !shortfalls.is_empty() {
                 blocked += 1;
                 eprintln!(
-                    "  will skip {runtime} {}: {}",
+                    "  will skip {name} {}: {}",
                     thousands(tasks),
                     harness::limits::message(tasks, "tasks", &shortfalls)
                 );
             }
-            let needed = preflight::estimated_bytes(runtime, tasks, &[]);
+            let needed = preflight::estimated_bytes(implementation, tasks, &[]);
             if needed > preflight::available_memory() * 9 / 10 {
                 eprintln!(
-                    "  {runtime} {}: may need up to {:.1} GiB by a stated bound; it runs only if the smaller cells show it fits",
+                    "  {name} {}: may need up to {:.1} GiB by a stated bound; it runs only if the smaller cells show it fits",
                     thousands(tasks),
-                    needed as f64 / (1u64 << 30) as f64
+                    results::format::gib(needed)
                 );
             }
         }
@@ -253,7 +283,7 @@ fn print_preflight(plan: &Plan) {
     eprintln!(
         "{} cells: {} x tasks {} x {} run(s), sleep {} s, timeout {} s",
         plan.cells(),
-        plan.runtimes.join(","),
+        plan.names().join(","),
         plan.tasks
             .iter()
             .map(|&t| thousands(t))
@@ -268,7 +298,7 @@ fn print_preflight(plan: &Plan) {
 fn summarise(done: &[Row], plan: &Plan, report: &Path) {
     let count = |status| {
         done.iter()
-            .filter(|row| row.report.status == status)
+            .filter(|row| row.measurement.status == status)
             .count()
     };
     eprintln!(

@@ -1,8 +1,8 @@
 //! The command line of `scripts/bench.sh` and the matrix it asks for, checked before anything
 //! runs: every bad value is one line that names it, and exit 2.
 
+use catalog::Implementation;
 use clap::Parser;
-use report::summary::RUNTIMES;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -17,8 +17,8 @@ pub struct Args {
     /// 1 s sleep and up to 100k tasks: the whole matrix in about a minute.
     #[arg(long)]
     pub quick: bool,
-    /// Runtimes to run, comma-separated [default: all].
-    #[arg(long, value_delimiter = ',', value_parser = parse_runtime)]
+    /// Implementations to run, comma-separated, by folder name [default: all].
+    #[arg(long, value_delimiter = ',')]
     pub runtimes: Vec<String>,
     /// Task counts, comma-separated, like 1,10k,1M [default: 1,10k,100k,1M].
     #[arg(long, value_delimiter = ',', allow_negative_numbers = true, value_parser = parse_tasks)]
@@ -41,21 +41,12 @@ pub struct Args {
     /// Also run the criterion launch-cost benches (about 5 minutes) and report them.
     #[arg(long)]
     pub launch_cost: bool,
-    /// Where the built bench binaries are [default: beside this driver].
+    /// Milliseconds between the meter's readings of a running program.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=10_000))]
+    pub interval: u64,
+    /// The repository whose implementations run [default: this one].
     #[arg(long, hide = true)]
-    pub bin_dir: Option<PathBuf>,
-}
-
-fn parse_runtime(name: &str) -> Result<String, String> {
-    RUNTIMES
-        .contains(&name)
-        .then(|| name.to_string())
-        .ok_or_else(|| {
-            format!(
-                "unknown runtime '{name}': expected one of {}",
-                RUNTIMES.join(", ")
-            )
-        })
+    pub root: Option<PathBuf>,
 }
 
 fn usage_message(exit: harness::args::Exit) -> String {
@@ -94,17 +85,18 @@ fn parse_repeat(text: &str) -> Result<u32, String> {
 }
 
 /// The matrix as asked, with defaults filled in.
-#[derive(Debug, PartialEq)]
 pub struct Plan {
-    pub runtimes: Vec<String>,
+    pub implementations: Vec<Implementation>,
     pub tasks: Vec<usize>,
     pub sleep_s: f64,
     pub repeat: usize,
     pub timeout: Duration,
+    pub interval: Duration,
 }
 
-/// Parses the command line: the arguments, or one line saying what is wrong (for exit 2).
-/// `--help` and `--version` print and exit here.
+/// Parses the command line against the implementations found in the repository: the
+/// arguments and the plan, or one line saying what is wrong (for exit 2). `--help` and
+/// `--version` print and exit here.
 pub fn parse<I, T>(args: I) -> Result<(Args, Plan), String>
 where
     I: IntoIterator<Item = T>,
@@ -114,9 +106,11 @@ where
         if !error.use_stderr() {
             error.exit() // --help and --version
         }
-        report::usage_line(&error.to_string())
+        results::format::usage_line(&error.to_string())
     })?;
-    let plan = Plan::from(&args)?;
+    let root = args.root.clone().unwrap_or_else(catalog::repository_root);
+    let found = catalog::discover(&root)?;
+    let plan = Plan::from(&args, found)?;
     Ok((args, plan))
 }
 
@@ -130,7 +124,7 @@ fn given_twice<T: PartialEq + std::fmt::Display>(values: &[T]) -> Option<&T> {
 }
 
 impl Plan {
-    pub fn from(args: &Args) -> Result<Plan, String> {
+    pub fn from(args: &Args, found: Vec<Implementation>) -> Result<Plan, String> {
         if let Some(twice) = given_twice(&args.runtimes) {
             return Err(format!(
                 "runtime '{twice}' is given twice in --runtimes: give each once"
@@ -141,10 +135,20 @@ impl Plan {
                 "task count {twice} is given twice in --tasks: give each once"
             ));
         }
-        let runtimes = if args.runtimes.is_empty() {
-            RUNTIMES.iter().map(|r| r.to_string()).collect()
-        } else {
-            args.runtimes.clone()
+        let names: Vec<&str> = found.iter().map(Implementation::name).collect();
+        if let Some(unknown) = args.runtimes.iter().find(|r| !names.contains(&r.as_str())) {
+            return Err(format!(
+                "unknown runtime '{unknown}': expected one of {}",
+                names.join(", ")
+            ));
+        }
+        let implementations = match args.runtimes.is_empty() {
+            true => found,
+            false => args
+                .runtimes
+                .iter()
+                .filter_map(|name| found.iter().find(|i| i.name() == name).cloned())
+                .collect(),
         };
         let mut tasks = match (args.tasks.is_empty(), args.quick) {
             (false, _) => args.tasks.clone(),
@@ -155,16 +159,24 @@ impl Plan {
         let sleep_s = args.sleep.unwrap_or(if args.quick { 1.0 } else { 10.0 });
         let timeout = Duration::from_secs_f64(args.timeout.unwrap_or(sleep_s + 300.0));
         Ok(Plan {
-            runtimes,
+            implementations,
             tasks,
             sleep_s,
             repeat: args.repeat as usize,
             timeout,
+            interval: Duration::from_millis(args.interval),
         })
     }
 
     pub fn cells(&self) -> usize {
-        self.runtimes.len() * self.tasks.len() * self.repeat
+        self.implementations.len() * self.tasks.len() * self.repeat
+    }
+
+    pub fn names(&self) -> Vec<&str> {
+        self.implementations
+            .iter()
+            .map(Implementation::name)
+            .collect()
     }
 }
 
@@ -182,7 +194,9 @@ mod tests {
         assert_eq!(full.tasks, [1, 10_000, 100_000, 1_000_000]);
         assert_eq!((full.sleep_s, full.repeat), (10.0, 1));
         assert_eq!(full.timeout, Duration::from_secs(310));
-        assert_eq!(full.runtimes, RUNTIMES);
+        let found = catalog::discover(&catalog::repository_root()).unwrap();
+        let every: Vec<&str> = found.iter().map(Implementation::name).collect();
+        assert_eq!(full.names(), every);
         let quick = plan("--quick").unwrap();
         assert_eq!((quick.tasks.len(), quick.sleep_s), (3, 1.0));
     }
@@ -191,7 +205,7 @@ mod tests {
     fn task_counts_are_sorted_and_runtimes_kept_in_the_order_given() {
         let plan = plan("--tasks 1M,10,1k --runtimes smol,tokio --timeout 2.5").unwrap();
         assert_eq!(plan.tasks, [10, 1000, 1_000_000]);
-        assert_eq!(plan.runtimes, ["smol", "tokio"]);
+        assert_eq!(plan.names(), ["smol", "tokio"]);
         assert_eq!(plan.timeout, Duration::from_millis(2500));
     }
 
@@ -215,8 +229,14 @@ mod tests {
             ),
             ("--repeat 0", "invalid repeat '0'"),
             ("--repeat -1", "invalid repeat '-1'"),
+            (
+                "--runtimes nope",
+                "unknown runtime 'nope': expected one of threads, tokio",
+            ),
         ] {
-            let error = plan(line).expect_err(line);
+            let error = plan(line)
+                .err()
+                .unwrap_or_else(|| panic!("{line} is accepted"));
             assert!(error.contains(named), "{line}: {error}");
             assert_eq!(error.lines().count(), 1, "{line}: {error}");
         }

@@ -1,9 +1,12 @@
 //! What the machine allows: the limits that matter, and whether a cell fits them and the
-//! memory available. The checks are the bench binaries' own (harness::limits).
+//! memory available. The limit checks are the Rust binaries' own (harness::limits), fed with
+//! what each task takes by its manifest.
 
-use harness::limits::{self, Shortfall};
+use catalog::Implementation;
+use harness::limits;
 use harness::proc::read_number;
-use report::results::Row;
+use results::format::gib;
+use results::Row;
 
 /// The limits that bound the runs, by name, with their current values.
 pub fn limits_now() -> Vec<(&'static str, String)> {
@@ -59,70 +62,58 @@ pub fn available_memory() -> u64 {
         .map_or(0, |kib| kib * 1024)
 }
 
-/// The OS limits that `tasks` tasks of `runtime` would break: the same checks its binary makes.
-pub fn shortfalls(runtime: &str, tasks: usize) -> Vec<Shortfall> {
-    match runtime {
-        "threads" => limits::threads(tasks as u64),
-        "may" => limits::coroutine_stacks(tasks),
-        "glommio" => limits::io_uring(limits::GLOMMIO_MIN_LOCKED_MEMORY),
-        _ => Vec::new(),
-    }
-}
-
-/// Bytes a task may cost when no smaller cell of the runtime has been measured: stated,
-/// generous bounds (threads and may: a touched stack, its page tables and, for threads, the
-/// kernel's own stack; the async runtimes: a task of a few hundred bytes, with margin).
-pub fn stated_bytes_per_task(runtime: &str) -> u64 {
-    match runtime {
-        "threads" => 64 << 10,
-        "may" => 48 << 10,
-        _ => 4 << 10,
-    }
-}
-
-/// Kernel memory per OS thread that VmHWM does not show: its 16 KiB kernel stack and task
-/// structures, rounded up.
+/// Kernel memory per OS thread that resident memory does not show, used only when no
+/// cgroup measured it: its 16 KiB kernel stack and task structures, rounded up.
 const KERNEL_BYTES_PER_THREAD: u64 = 32 << 10;
 
-/// A conservative estimate of the memory `tasks` tasks of `runtime` need: from the largest
-/// smaller cell of the same runtime that succeeded in this run (its resident memory and page
-/// tables per task, plus the kernel's share for threads, with half again as margin), or from
-/// the stated bound.
-pub fn estimated_bytes(runtime: &str, tasks: usize, done: &[Row]) -> u64 {
+/// A conservative estimate of the memory `tasks` tasks of `implementation` need: from the
+/// largest smaller cell of it that succeeded in this run (everything the meter saw it cost
+/// per task, the kernel's part included), with half again as margin, or from the manifest's
+/// stated bound.
+pub fn estimated_bytes(implementation: &Implementation, tasks: usize, done: &[Row]) -> u64 {
+    let manifest = &implementation.manifest;
     let measured = done
         .iter()
-        .filter(|row| row.is_ok() && row.report.runtime == runtime)
-        .filter(|row| row.report.tasks >= 1000 && row.report.tasks < tasks)
-        .max_by_key(|row| row.report.tasks);
+        .filter(|row| row.is_ok() && row.measurement.runtime == manifest.name)
+        .filter(|row| row.cell_tasks >= 1000 && row.cell_tasks < tasks)
+        .max_by_key(|row| row.cell_tasks);
     let per_task = match measured {
         Some(row) => {
-            let r = &row.report;
-            let kernel = if runtime == "threads" {
-                KERNEL_BYTES_PER_THREAD
-            } else {
-                0
+            let m = &row.measurement;
+            let resident = m.peak_rss_bytes.unwrap_or(0) + m.page_tables_bytes.unwrap_or(0);
+            let total = match &m.kernel {
+                Some(kernel) => resident.max(kernel.total_peak_bytes),
+                None => {
+                    let threads = manifest.limits.threads_per_task * row.cell_tasks as u64;
+                    resident + threads * KERNEL_BYTES_PER_THREAD
+                }
             };
-            (r.peak_rss_bytes + r.page_tables_bytes) / r.tasks as u64 + kernel
+            total / row.cell_tasks as u64
         }
-        None => stated_bytes_per_task(runtime),
+        None => manifest.bytes_per_task_bound,
     };
     tasks as u64 * per_task * 3 / 2
 }
 
 /// Why a cell must not run on this machine now, if it must not.
-pub fn reason_to_skip(runtime: &str, tasks: usize, done: &[Row]) -> Option<String> {
-    let shortfalls = shortfalls(runtime, tasks);
+pub fn reason_to_skip(
+    implementation: &Implementation,
+    tasks: usize,
+    done: &[Row],
+) -> Option<String> {
+    let shortfalls = implementation.shortfalls(tasks);
     if !shortfalls.is_empty() {
         return Some(limits::message(tasks, "tasks", &shortfalls));
     }
-    let needed = estimated_bytes(runtime, tasks, done);
+    let needed = estimated_bytes(implementation, tasks, done);
     let available = available_memory();
     (needed > available * 9 / 10).then(|| {
         format!(
-            "memory: {runtime} at {tasks} tasks needs about {:.1} GiB, {:.1} GiB is available \
+            "memory: {} at {tasks} tasks needs about {:.1} GiB, {:.1} GiB is available \
              (run it on a machine with more memory)",
-            needed as f64 / (1u64 << 30) as f64,
-            available as f64 / (1u64 << 30) as f64
+            implementation.name(),
+            gib(needed),
+            gib(available)
         )
     })
 }
@@ -130,17 +121,26 @@ pub fn reason_to_skip(runtime: &str, tasks: usize, done: &[Row]) -> Option<Strin
 #[cfg(test)]
 mod tests {
     use super::*;
-    use harness::report::Status;
-    use harness::Report;
+    use results::{Kernel, Measurement, Status};
+
+    fn implementation(name: &str) -> Implementation {
+        catalog::discover(&catalog::repository_root())
+            .unwrap()
+            .into_iter()
+            .find(|i| i.name() == name)
+            .unwrap()
+    }
 
     fn ok_row(runtime: &str, tasks: usize, peak: u64) -> Row {
-        let mut report = Report::unmeasured(runtime, tasks, 1.0, Status::Ok, String::new());
-        report.peak_rss_bytes = peak;
+        let mut measurement = Measurement::unmeasured(runtime, Status::Ok, String::new());
+        measurement.peak_rss_bytes = Some(peak);
         Row {
             index: 1,
             repeat: 1,
-            exit_code: Some(0),
-            report,
+            cell_tasks: tasks,
+            cell_sleep_s: 1.0,
+            measurement,
+            self_peak_rss_bytes: None,
         }
     }
 
@@ -150,40 +150,58 @@ mod tests {
             ok_row("tokio", 10_000, 10_000 * 500),
             ok_row("tokio", 1_000, 1_000 * 900),
         ];
+        let tokio = implementation("tokio");
         assert_eq!(
-            estimated_bytes("tokio", 1_000_000, &done),
+            estimated_bytes(&tokio, 1_000_000, &done),
             1_000_000 * 500 * 3 / 2
         );
+        let smol = implementation("smol");
+        let bound = smol.manifest.bytes_per_task_bound;
         assert_eq!(
-            estimated_bytes("smol", 1_000_000, &done),
-            1_000_000 * 4096 * 3 / 2
+            estimated_bytes(&smol, 1_000_000, &done),
+            1_000_000 * bound * 3 / 2
         );
     }
 
     #[test]
-    fn threads_add_the_kernel_memory_the_peak_does_not_show() {
-        let done = [ok_row("threads", 10_000, 10_000 * 10_000)];
+    fn the_kernels_share_counts_measured_or_bounded() {
+        let threads = implementation("threads");
+        let guessed = [ok_row("threads", 10_000, 10_000 * 10_000)];
         let expected = 1_000_000 * (10_000 + KERNEL_BYTES_PER_THREAD) * 3 / 2;
-        assert_eq!(estimated_bytes("threads", 1_000_000, &done), expected);
+        assert_eq!(estimated_bytes(&threads, 1_000_000, &guessed), expected);
+        let mut measured = guessed.clone();
+        measured[0].measurement.kernel = Some(Kernel {
+            cgroup: "v1".into(),
+            total_peak_bytes: 10_000 * 36_000,
+            kernel_peak_bytes: Some(10_000 * 26_000),
+            kernel_stack_bytes: None,
+            page_tables_bytes: None,
+            slab_bytes: None,
+        });
+        assert_eq!(
+            estimated_bytes(&threads, 1_000_000, &measured),
+            1_000_000 * 36_000 * 3 / 2
+        );
     }
 
     /// A cell larger than the memory available is skipped, whatever the limits say.
     #[test]
     fn a_cell_larger_than_memory_is_skipped_with_the_reason() {
-        let tasks = (available_memory() / (4 << 10)) as usize + 1;
-        let why = reason_to_skip("smol", tasks, &[]).expect("too large to fit");
+        let smol = implementation("smol");
+        let tasks = (available_memory() / smol.manifest.bytes_per_task_bound) as usize + 1;
+        let why = reason_to_skip(&smol, tasks, &[]).expect("too large to fit");
         assert!(
             why.starts_with(&format!("memory: smol at {tasks} tasks needs about ")),
             "{why}"
         );
-        assert_eq!(reason_to_skip("smol", 1000, &[]), None);
+        assert_eq!(reason_to_skip(&smol, 1000, &[]), None);
     }
 
     #[test]
     fn limit_shortfalls_are_the_binaries_own() {
         let pid_max = read_number("/proc/sys/kernel/pid_max").unwrap() as usize;
-        let why = reason_to_skip("threads", pid_max + 1, &[]).unwrap();
+        let why = reason_to_skip(&implementation("threads"), pid_max + 1, &[]).unwrap();
         assert!(why.contains("kernel.pid_max is"), "{why}");
-        assert!(shortfalls("tokio", pid_max + 1).is_empty());
+        assert!(implementation("tokio").shortfalls(pid_max + 1).is_empty());
     }
 }

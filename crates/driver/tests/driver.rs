@@ -1,28 +1,11 @@
-//! The driver end to end: real bench binaries with tiny counts and a short sleep, and stand-in
-//! binaries that hang or crash.
+//! The driver end to end: real implementations with tiny counts and a short sleep, and
+//! stand-in implementations (folders with a manifest, in a repository of their own) that
+//! hang, crash, or lack a toolchain.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 const DRIVER: &str = env!("CARGO_BIN_EXE_driver");
-
-/// The directory of the built bench binaries, built now so that this test stands alone.
-fn bin_dir() -> PathBuf {
-    let built = Command::new(env!("CARGO"))
-        .args([
-            "build",
-            "--quiet",
-            "--locked",
-            "-p",
-            "bench-tokio",
-            "-p",
-            "bench-smol",
-        ])
-        .status()
-        .expect("cargo runs");
-    assert!(built.success());
-    Path::new(DRIVER).parent().unwrap().to_path_buf()
-}
 
 fn temp_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("driver-test-{}-{name}", std::process::id()));
@@ -42,10 +25,68 @@ fn rows(out: &Path) -> Vec<serde_json::Value> {
         .collect()
 }
 
+/// This repository's built bench binary for `runtime`, built now so that a test stands alone.
+fn built(runtime: &str) -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let package = format!("bench-{runtime}");
+    let status = Command::new(env!("CARGO"))
+        .args(["build", "--release", "--quiet", "--locked", "-p", &package])
+        .current_dir(&root)
+        .status()
+        .expect("cargo runs");
+    assert!(status.success());
+    let target = std::env::var_os("CARGO_TARGET_DIR").map_or(root.join("target"), PathBuf::from);
+    target.join("release").join(package)
+}
+
+/// A repository of stand-ins: each a peer folder with a manifest whose program is a script.
+struct Stand {
+    root: PathBuf,
+}
+
+impl Stand {
+    fn new(name: &str) -> Stand {
+        Stand {
+            root: temp_dir(&format!("{name}-root")),
+        }
+    }
+
+    /// A peer running `command` (TASKS --sleep SECONDS appended), found by `toolchain`.
+    fn add(&self, name: &str, order: u32, command: &[&str], toolchain: &str) -> &Stand {
+        let dir = self.root.join("peers").join(name);
+        std::fs::create_dir_all(&dir).unwrap();
+        let quoted = |words: &[&str]| {
+            let words: Vec<String> = words.iter().map(|w| format!("{w:?}")).collect();
+            format!("[{}]", words.join(", "))
+        };
+        let manifest = format!(
+            "name = {name:?}\nlanguage = \"Shell\"\nmodel = \"event-loop\"\norder = {order}\n\
+             source = \"run.sh\"\nrun = {}\nversion = [\"sh\", \"-c\", \"echo {name} 1.0\"]\n\
+             toolchain = [\"sh\", \"-c\", {toolchain:?}]\ninstall = \"apt-get install {name}\"\n\
+             bytes_per_task_bound = 1000\n",
+            quoted(command)
+        );
+        std::fs::write(dir.join("bench.toml"), manifest).unwrap();
+        self
+    }
+
+    /// A peer whose program is the shell script `body`.
+    fn script(&self, name: &str, order: u32, body: &str) -> &Stand {
+        let dir = self.root.join("peers").join(name);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("run.sh"), format!("#!/bin/sh\n{body}\n")).unwrap();
+        let script = dir.join("run.sh");
+        self.add(name, order, &["sh", script.to_str().unwrap()], "true")
+    }
+
+    fn root(&self) -> &str {
+        self.root.to_str().unwrap()
+    }
+}
+
 #[test]
 fn runs_two_runtimes_into_results_env_and_report() {
     let out = temp_dir("e2e");
-    let bins = bin_dir();
     let output = driver(&[
         "--runtimes",
         "tokio,smol",
@@ -57,8 +98,6 @@ fn runs_two_runtimes_into_results_env_and_report() {
         "2",
         "--out",
         out.to_str().unwrap(),
-        "--bin-dir",
-        bins.to_str().unwrap(),
     ]);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stderr}");
@@ -73,44 +112,60 @@ fn runs_two_runtimes_into_results_env_and_report() {
     for (i, row) in rows.iter().enumerate() {
         assert_eq!(row["index"], i + 1);
         assert_eq!(row["status"], "ok", "{row}");
-        assert_eq!(row["completed"], row["tasks"]);
+        assert_eq!(row["completed"], row["cell_tasks"]);
         assert!(row["peak_rss_bytes"].as_u64().unwrap() > 0);
+        assert!(row["self_peak_rss_bytes"].as_u64().unwrap() > 0, "{row}");
+        assert_eq!(
+            row["runtime_version"],
+            format!(
+                "{} {}",
+                row["runtime"].as_str().unwrap(),
+                harness::runtime_version(row["runtime"].as_str().unwrap())
+            )
+        );
     }
     let order: Vec<(&str, u64)> = rows
         .iter()
-        .map(|r| (r["runtime"].as_str().unwrap(), r["tasks"].as_u64().unwrap()))
+        .map(|r| {
+            (
+                r["runtime"].as_str().unwrap(),
+                r["cell_tasks"].as_u64().unwrap(),
+            )
+        })
         .collect();
     assert_eq!(
         order[..4],
         [("tokio", 1), ("tokio", 1), ("smol", 1), ("smol", 1)]
     );
 
-    let env: serde_json::Value =
+    let env: results::Env =
         serde_json::from_str(&std::fs::read_to_string(out.join("env.json")).unwrap()).unwrap();
-    for field in [
-        "date",
-        "cpu_model",
-        "cores",
-        "memory_total_bytes",
-        "kernel",
-        "rustc",
-        "git_commit",
-        "git_dirty",
-    ] {
-        assert!(env.get(field).is_some(), "env.json lacks {field}: {env}");
-    }
+    assert!(env.cpu_model.is_some() && env.cores.is_some() && env.memory_total_bytes.is_some());
+    assert!(env.kernel.is_some() && env.rustc.is_some() && env.git_commit.is_some());
+    let tokio = &env.implementations["tokio"];
     assert_eq!(
-        env["runtime_versions"]["tokio"],
-        harness::runtime_version("tokio")
+        tokio.version.as_deref(),
+        Some(format!("tokio {}", harness::runtime_version("tokio")).as_str())
     );
-    assert!(env["limits"]["vm.max_map_count"].is_string());
+    assert_eq!(
+        (tokio.language.as_str(), tokio.model.as_str()),
+        ("Rust", "stackless")
+    );
+    assert!(
+        tokio.command.last().unwrap() == "<SECONDS>",
+        "{:?}",
+        tokio.command
+    );
+    assert!(env.limits.contains_key("vm.max_map_count"));
+    assert_eq!(env.meter.sample_interval_ms, 10);
+    assert!(env.meter.cgroup.is_some() != env.meter.cgroup_unavailable.is_some());
 
     let report = std::fs::read_to_string(out.join("report.md")).unwrap();
     assert!(
-        report.contains("| runtime | version | 1 | 100 | bytes/task |"),
+        report.contains("| implementation | version | 1 | 100 | bytes/task |"),
         "{report}"
     );
-    assert!(report.contains("| tokio | ") && report.contains("| smol | "));
+    assert!(report.contains("| Rust tokio | ") && report.contains("| Rust smol | "));
     for chart in [
         "peak-1.svg",
         "peak-100.svg",
@@ -122,39 +177,25 @@ fn runs_two_runtimes_into_results_env_and_report() {
         assert_eq!(doc.root_element().tag_name().name(), "svg");
         let text: String = doc.descendants().filter_map(|n| n.text()).collect();
         assert!(
-            text.contains("tokio") && text.contains("smol"),
+            text.contains("Rust tokio") && text.contains("Rust smol"),
             "{chart} names every runtime"
         );
     }
 }
 
-/// Stand-ins for bench binaries: a script per runtime name.
-fn stand_ins(dir: &Path, scripts: &[(&str, &str)]) {
-    use std::os::unix::fs::PermissionsExt;
-    for (runtime, body) in scripts {
-        let path = dir.join(format!("bench-{runtime}"));
-        std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
-    }
-}
-
 #[test]
-fn a_hang_is_killed_at_its_timeout_a_crash_is_recorded_and_the_matrix_goes_on() {
+fn a_hang_is_killed_a_crash_recorded_a_missing_toolchain_skipped_and_the_matrix_goes_on() {
     let out = temp_dir("hang");
-    let bins = temp_dir("hang-bins");
-    stand_ins(
-        &bins,
-        &[
-            ("tokio", "exec sleep 60"),
-            ("async-std", "kill -ABRT $$"),
-            ("smol", "echo bye >&2; exit 1"),
-        ],
-    );
-    std::os::unix::fs::symlink(bin_dir().join("bench-smol"), bins.join("bench-threads")).unwrap();
+    let stand = Stand::new("hang");
+    stand
+        .script("hang", 1, "exec sleep 60")
+        .script("abort", 2, "kill -ABRT $$")
+        .script("bye", 3, "echo bye >&2; exit 1")
+        .script("silent", 4, "exit 0")
+        .add("absent", 5, &["nothing"], "exit 1")
+        .add("smol", 6, &[built("smol").to_str().unwrap()], "true");
     let started = std::time::Instant::now();
     let output = driver(&[
-        "--runtimes",
-        "tokio,async-std,smol,threads",
         "--tasks",
         "10",
         "--sleep",
@@ -163,8 +204,8 @@ fn a_hang_is_killed_at_its_timeout_a_crash_is_recorded_and_the_matrix_goes_on() 
         "1",
         "--out",
         out.to_str().unwrap(),
-        "--bin-dir",
-        bins.to_str().unwrap(),
+        "--root",
+        stand.root(),
     ]);
     assert!(started.elapsed().as_secs() < 30, "the hang was not killed");
     let stderr = String::from_utf8_lossy(&output.stderr);
@@ -180,18 +221,30 @@ fn a_hang_is_killed_at_its_timeout_a_crash_is_recorded_and_the_matrix_goes_on() 
         "{}",
         errors[1]
     );
-    assert_eq!(errors[2], "exited with code 1 without a report: bye");
+    assert_eq!(errors[2], "exited with code 1: bye");
+    assert!(
+        errors[3].starts_with("the program did not report its launch"),
+        "{}",
+        errors[3]
+    );
+    assert_eq!(rows[4]["status"], "skipped");
+    assert!(
+        errors[4].starts_with("no Shell toolchain (")
+            && errors[4].ends_with("install it with apt-get install absent"),
+        "{}",
+        errors[4]
+    );
     assert_eq!(
-        rows[3]["status"], "ok",
+        rows[5]["status"], "ok",
         "the cell after the failures still ran"
     );
     assert!(
-        stderr.contains("[1/4] tokio 10: failed: timed out"),
+        stderr.contains("[1/6] hang 10: failed: timed out"),
         "{stderr}"
     );
     let report = std::fs::read_to_string(out.join("report.md")).unwrap();
     assert!(
-        report.contains("tokio at 10 tasks: failed: timed out after 1 s"),
+        report.contains("hang at 10 tasks: failed: timed out after 1 s"),
         "{report}"
     );
 }
@@ -216,6 +269,11 @@ fn bad_input_is_one_line_naming_it_and_exit_2() {
     let file = cwd.join("a-file");
     std::fs::write(&file, "").unwrap();
     let under_file = format!("{}/results", file.display());
+    let broken = Stand::new("broken");
+    broken.add("odd", 1, &["true"], "true");
+    let manifest = broken.root.join("peers/odd/bench.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(&manifest, text.replace("event-loop", "fibres")).unwrap();
     let cases: &[(&[&str], &str)] = &[
         (
             &["--runtimes", "nope"],
@@ -250,6 +308,7 @@ fn bad_input_is_one_line_naming_it_and_exit_2() {
         (&["--repeat", "0"], "invalid repeat '0'"),
         (&["--repeat", "abc"], "invalid repeat 'abc'"),
         (&["--repeat", "-1"], "invalid repeat '-1'"),
+        (&["--interval", "0"], "--interval"),
         (&["--bogus"], "--bogus"),
         (&["extra"], "'extra'"),
         (&["--out"], "--out"),
@@ -259,10 +318,7 @@ fn bad_input_is_one_line_naming_it_and_exit_2() {
             "cannot write results to '/proc/none/results'",
         ),
         (&["--out", &under_file], "cannot write results to '"),
-        (
-            &["--bin-dir", "/nonexistent"],
-            "invalid --bin-dir '/nonexistent'",
-        ),
+        (&["--root", broken.root()], "peers/odd/bench.toml"),
     ];
     assert!(cases.len() >= 20);
     for (args, named) in cases {
@@ -290,30 +346,27 @@ fn running(pid: i32) -> bool {
         .unwrap_or(false)
 }
 
-/// Stand-ins where smol finishes at once and tokio never ends, writing its pid first.
-fn one_finished_cell_then_one_that_hangs(name: &str) -> (PathBuf, PathBuf, PathBuf) {
+/// Stand-ins where smol finishes at once and `hang` never ends, writing its pid first.
+fn one_finished_cell_then_one_that_hangs(name: &str) -> (PathBuf, Stand, PathBuf) {
     let out = temp_dir(name);
-    let bins = temp_dir(&format!("{name}-bins"));
-    let pid_file = bins.join("tokio.pid");
-    stand_ins(
-        &bins,
-        &[(
-            "tokio",
+    let stand = Stand::new(name);
+    let pid_file = stand.root.join("hang.pid");
+    stand
+        .add("smol", 1, &[built("smol").to_str().unwrap()], "true")
+        .script(
+            "hang",
+            2,
             &format!("echo $$ > {}; exec sleep 60", pid_file.display()),
-        )],
-    );
-    std::os::unix::fs::symlink(bin_dir().join("bench-smol"), bins.join("bench-smol")).unwrap();
-    (out, bins, pid_file)
+        );
+    (out, stand, pid_file)
 }
 
-fn start_driver(out: &Path, bins: &Path) -> std::process::Child {
+fn start_driver(out: &Path, stand: &Stand) -> std::process::Child {
     use std::os::unix::process::CommandExt;
     Command::new(DRIVER)
-        .args(["--runtimes", "smol,tokio", "--tasks", "1", "--sleep", "0.1"])
+        .args(["--tasks", "1", "--sleep", "0.1", "--root", stand.root()])
         .arg("--out")
         .arg(out)
-        .arg("--bin-dir")
-        .arg(bins)
         .stderr(std::process::Stdio::piped())
         .process_group(0)
         .spawn()
@@ -322,7 +375,7 @@ fn start_driver(out: &Path, bins: &Path) -> std::process::Child {
 
 /// The pid the hanging stand-in wrote, once it runs.
 fn hanging_cell(pid_file: &Path) -> i32 {
-    for _ in 0..1000 {
+    for _ in 0..3000 {
         if let Some(pid) = std::fs::read_to_string(pid_file)
             .ok()
             .and_then(|text| text.trim().parse().ok())
@@ -346,8 +399,8 @@ fn wait_until_ended(pid: i32) {
 
 #[test]
 fn a_cell_dies_with_a_killed_driver_and_finished_rows_stay() {
-    let (out, bins, pid_file) = one_finished_cell_then_one_that_hangs("sigkill");
-    let mut driver = start_driver(&out, &bins);
+    let (out, stand, pid_file) = one_finished_cell_then_one_that_hangs("sigkill");
+    let mut driver = start_driver(&out, &stand);
     let cell = hanging_cell(&pid_file);
     driver.kill().unwrap();
     driver.wait().unwrap();
@@ -366,8 +419,8 @@ fn a_cell_dies_with_a_killed_driver_and_finished_rows_stay() {
 fn ctrl_c_stops_the_cell_keeps_finished_rows_and_exits_130() {
     for to_group in [false, true] {
         let name = if to_group { "sigint-group" } else { "sigint" };
-        let (out, bins, pid_file) = one_finished_cell_then_one_that_hangs(name);
-        let driver = start_driver(&out, &bins);
+        let (out, stand, pid_file) = one_finished_cell_then_one_that_hangs(name);
+        let driver = start_driver(&out, &stand);
         let cell = hanging_cell(&pid_file);
         let target = if to_group {
             -(driver.id() as i32)
@@ -420,5 +473,11 @@ fn diff_script_shows_two_implementations_and_lists_the_valid_names() {
         .unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(2));
-    assert!(stderr.contains("unknown implementation 'nope': expected one of: async-std glommio may smol threads tokio"), "{stderr}");
+    assert!(
+        stderr.contains("unknown implementation 'nope': expected one of: "),
+        "{stderr}"
+    );
+    for name in ["async-std", "glommio", "may", "smol", "threads", "tokio"] {
+        assert!(stderr.contains(name), "{stderr}");
+    }
 }

@@ -1,8 +1,11 @@
 //! SVG charts drawn from the summary with plotters' SVG backend (no system fonts needed).
 
 use crate::summary::Summary;
+use plotters::coord::ranged1d::SegmentedCoord;
+use plotters::coord::types::{RangedCoordf64, RangedCoordusize};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
+use results::format::thousands;
 use std::path::Path;
 
 type DrawResult = Result<(), Box<dyn std::error::Error>>;
@@ -29,18 +32,6 @@ fn color(index: usize) -> RGBColor {
     COLORS[index % COLORS.len()]
 }
 
-pub fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(digit);
-    }
-    out
-}
-
 /// Draws every chart of the summary into `dir`.
 pub fn draw_all(summary: &Summary, dir: &Path) -> Result<Vec<Chart>, String> {
     let mut charts = Vec::new();
@@ -59,6 +50,18 @@ pub fn draw_all(summary: &Summary, dir: &Path) -> Result<Vec<Chart>, String> {
             peak_bars(summary, tasks, &title, &dir.join(&file)),
         )?;
     }
+    if let Some(tasks) = kernel_chart_tasks(summary) {
+        let file = format!("kernel-{tasks}.svg");
+        let title = format!(
+            "Memory at {} tasks: the program's and the kernel's (MiB, cgroup peak)",
+            thousands(tasks)
+        );
+        draw(
+            file.clone(),
+            title.clone(),
+            kernel_bars(summary, tasks, &title, &dir.join(&file)),
+        )?;
+    }
     if summary.tasks.len() > 1 {
         let title = "Peak memory against tasks (MiB, log-log)".to_string();
         let file = "peak-vs-tasks.svg".to_string();
@@ -70,7 +73,7 @@ pub fn draw_all(summary: &Summary, dir: &Path) -> Result<Vec<Chart>, String> {
         )?;
         let title = "Launch time against tasks (seconds to spawn them all, log-log)".to_string();
         let file = "launch-vs-tasks.svg".to_string();
-        let launch = |cell: &crate::summary::Cell| cell.median(|r| r.spawn_s).filter(|s| *s > 0.0);
+        let launch = |cell: &crate::summary::Cell| cell.median(|m| m.spawn_s).filter(|s| *s > 0.0);
         draw(
             file.clone(),
             title.clone(),
@@ -80,24 +83,20 @@ pub fn draw_all(summary: &Summary, dir: &Path) -> Result<Vec<Chart>, String> {
     Ok(charts)
 }
 
-/// The article's bar chart: one bar per runtime that succeeded at `tasks`.
-fn peak_bars(summary: &Summary, tasks: usize, title: &str, path: &Path) -> DrawResult {
-    let bars: Vec<(usize, &str, f64)> = summary
-        .runtimes
-        .iter()
-        .enumerate()
-        .filter_map(|(i, runtime)| {
-            let peak = summary.cell(runtime, tasks)?.peak_mib()?;
-            Some((i, runtime.as_str(), peak))
-        })
-        .collect();
-    let top = bars.iter().map(|b| b.2).fold(1.0, f64::max) * 1.15;
-    let root = SVGBackend::new(path, SIZE).into_drawing_area();
-    root.fill(&WHITE)?;
+type Bars<'a, 'b> =
+    ChartContext<'a, SVGBackend<'b>, Cartesian2d<SegmentedCoord<RangedCoordusize>, RangedCoordf64>>;
+
+/// Axes for one bar per label, in MiB up to `top`, with the labels under the bars.
+fn bar_axes<'a, 'b>(
+    root: &'a DrawingArea<SVGBackend<'b>, plotters::coord::Shift>,
+    title: &str,
+    labels: &[String],
+    top: f64,
+) -> Result<Bars<'a, 'b>, Box<dyn std::error::Error>> {
     // A segmented range of n values has n + 1 segments: drop the last, empty one.
-    let slots = bars.len().max(2) - 1;
-    let mut chart = ChartBuilder::on(&root)
-        .caption(title, ("sans-serif", 22))
+    let slots = labels.len().max(2) - 1;
+    let mut chart = ChartBuilder::on(root)
+        .caption(title, ("sans-serif", 20))
         .margin(16)
         .x_label_area_size(40)
         .y_label_area_size(60)
@@ -106,12 +105,31 @@ fn peak_bars(summary: &Summary, tasks: usize, title: &str, path: &Path) -> DrawR
         .configure_mesh()
         .disable_x_mesh()
         .y_desc("MiB")
-        .x_labels(bars.len().max(1))
+        .x_labels(labels.len().max(1))
         .x_label_formatter(&|x| match x {
-            SegmentValue::CenterOf(i) => bars.get(*i).map_or(String::new(), |b| b.1.to_string()),
+            SegmentValue::CenterOf(i) => labels.get(*i).cloned().unwrap_or_default(),
             _ => String::new(),
         })
         .draw()?;
+    Ok(chart)
+}
+
+/// The article's bar chart: one bar per runtime that succeeded at `tasks`.
+fn peak_bars(summary: &Summary, tasks: usize, title: &str, path: &Path) -> DrawResult {
+    let bars: Vec<(usize, String, f64)> = summary
+        .runtimes
+        .iter()
+        .enumerate()
+        .filter_map(|(i, runtime)| {
+            let peak = summary.cell(runtime, tasks)?.peak_mib()?;
+            Some((i, summary.label(runtime), peak))
+        })
+        .collect();
+    let top = bars.iter().map(|b| b.2).fold(1.0, f64::max) * 1.15;
+    let root = SVGBackend::new(path, SIZE).into_drawing_area();
+    root.fill(&WHITE)?;
+    let labels: Vec<String> = bars.iter().map(|b| b.1.clone()).collect();
+    let mut chart = bar_axes(&root, title, &labels, top)?;
     chart.draw_series(
         Histogram::vertical(&chart)
             .margin(24)
@@ -139,8 +157,8 @@ fn peak_bars(summary: &Summary, tasks: usize, title: &str, path: &Path) -> DrawR
     Ok(())
 }
 
-/// A runtime's colour index, name and points.
-type Line<'a> = (usize, &'a str, Vec<(f64, f64)>);
+/// A runtime's colour index, label and points.
+type Line = (usize, String, Vec<(f64, f64)>);
 
 /// One line per runtime of `value` against tasks, both axes logarithmic.
 fn log_log(
@@ -162,7 +180,7 @@ fn log_log(
                     Some((tasks.max(1) as f64, value(summary.cell(runtime, tasks)?)?))
                 })
                 .collect();
-            (i, runtime.as_str(), points)
+            (i, summary.label(runtime), points)
         })
         .collect();
     let all = lines.iter().flat_map(|line| line.2.iter());
@@ -204,6 +222,87 @@ fn log_log(
     chart
         .configure_series_labels()
         .position(SeriesLabelPosition::UpperLeft)
+        .background_style(WHITE.mix(0.8))
+        .border_style(BLACK)
+        .draw()?;
+    root.present()?;
+    Ok(())
+}
+
+/// The task count the kernel chart shows: 10,000 where measured (every implementation runs
+/// there, OS threads included), else the largest count with a kernel figure.
+fn kernel_chart_tasks(summary: &Summary) -> Option<usize> {
+    let has_kernel = |tasks: usize| {
+        summary.runtimes.iter().any(|runtime| {
+            summary
+                .cell(runtime, tasks)
+                .is_some_and(|cell| cell.kernel_mib().is_some())
+        })
+    };
+    match has_kernel(10_000) {
+        true => Some(10_000),
+        false => summary.tasks.iter().rev().copied().find(|&t| has_kernel(t)),
+    }
+}
+
+/// One stacked bar per implementation: the cgroup's peak, split into the kernel's part and
+/// the rest (the program's own memory, page cache included).
+fn kernel_bars(summary: &Summary, tasks: usize, title: &str, path: &Path) -> DrawResult {
+    let bars: Vec<(String, f64, f64)> = summary
+        .runtimes
+        .iter()
+        .filter_map(|runtime| {
+            let cell = summary.cell(runtime, tasks)?;
+            let (total, kernel) = (cell.total_mib()?, cell.kernel_mib()?);
+            Some((summary.label(runtime), (total - kernel).max(0.0), kernel))
+        })
+        .collect();
+    let top = bars.iter().map(|b| b.1 + b.2).fold(1.0, f64::max) * 1.15;
+    let root = SVGBackend::new(path, SIZE).into_drawing_area();
+    root.fill(&WHITE)?;
+    let labels: Vec<String> = bars.iter().map(|b| b.0.clone()).collect();
+    let mut chart = bar_axes(&root, title, &labels, top)?;
+    let user = color(0);
+    let kernel = color(3);
+    let rect = |slot: usize, low: f64, high: f64, style: RGBColor| {
+        let corners = [
+            (SegmentValue::Exact(slot), low),
+            (SegmentValue::Exact(slot + 1), high),
+        ];
+        let mut bar = Rectangle::new(corners, style.filled());
+        bar.set_margin(0, 0, 24, 24);
+        bar
+    };
+    chart
+        .draw_series(
+            bars.iter()
+                .enumerate()
+                .map(|(i, b)| rect(i, 0.0, b.1, user)),
+        )?
+        .label("the program (total less the kernel's part)")
+        .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 15, y + 5)], user.filled()));
+    chart
+        .draw_series(
+            bars.iter()
+                .enumerate()
+                .map(|(i, b)| rect(i, b.1, b.1 + b.2, kernel)),
+        )?
+        .label("the kernel (stacks, page tables, slab)")
+        .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 15, y + 5)], kernel.filled()));
+    let label_style = ("sans-serif", 14)
+        .into_font()
+        .into_text_style(&root)
+        .pos(Pos::new(HPos::Center, VPos::Bottom));
+    chart.draw_series(bars.iter().enumerate().map(|(i, b)| {
+        Text::new(
+            format!("{:.1}", b.1 + b.2),
+            (SegmentValue::CenterOf(i), b.1 + b.2),
+            label_style.clone(),
+        )
+    }))?;
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
         .background_style(WHITE.mix(0.8))
         .border_style(BLACK)
         .draw()?;

@@ -1,5 +1,6 @@
 //! Launch cost from criterion's saved estimates: `<group>/<function>/new/estimates.json`, with
-//! groups named `<kind>_<tasks>` and functions named after runtimes (crates/launch-cost).
+//! groups named `<kind>_<tasks>` and functions named after runtimes (crates/launch-cost, which
+//! names the kinds; a test keeps the two lists the same).
 
 use serde::Deserialize;
 use std::path::Path;
@@ -154,6 +155,13 @@ mod tests {
             "{:?}",
             costs[1]
         );
+    }
+
+    #[test]
+    fn the_kinds_are_the_benches_own() {
+        let ours: Vec<&str> = KINDS.iter().map(|(kind, _)| *kind).collect();
+        let theirs: Vec<&str> = launch_cost::KINDS.iter().map(|(kind, _)| *kind).collect();
+        assert_eq!(ours, theirs);
     }
 
     #[test]

@@ -4,7 +4,6 @@ pub mod charts;
 pub mod launch;
 pub mod markdown;
 pub mod published;
-pub mod results;
 pub mod stats;
 pub mod summary;
 
@@ -29,8 +28,8 @@ impl fmt::Display for Error {
 
 /// Writes `report.md` and the charts into `dir`, from its results; returns the report's path.
 pub fn render(dir: &Path) -> Result<PathBuf, Error> {
-    let results = results::load(dir).map_err(Error::Input)?;
-    let summary = summary::Summary::new(&results.rows);
+    let results = results::jsonl::read(dir).map_err(Error::Input)?;
+    let summary = summary::Summary::new(&results);
     let launch = launch::load(&dir.join(launch::LAUNCH_DIR)).map_err(Error::Input)?;
     let charts = charts::draw_all(&summary, dir).map_err(Error::Output)?;
     let text = markdown::render(
@@ -46,27 +45,13 @@ pub fn render(dir: &Path) -> Result<PathBuf, Error> {
     Ok(path)
 }
 
-/// A clap error's text as one line: what is wrong and the value it names, without the usage
-/// that follows (the tools point at --help instead).
-pub fn usage_line(clap_error: &str) -> String {
-    let what: Vec<&str> = clap_error
-        .lines()
-        .take_while(|line| !line.trim().is_empty() && !line.starts_with("Usage:"))
-        .map(str::trim)
-        .collect();
-    format!(
-        "{} (see --help)",
-        what.join(" ").trim_start_matches("error: ")
-    )
-}
-
 /// The README's results section lies between these markers.
 pub const README_MARKERS: (&str, &str) = ("<!-- results:begin -->", "<!-- results:end -->");
 
 /// Rewrites the results section of `readme` from the results in `dir`.
 pub fn update_readme(dir: &Path, readme: &Path) -> Result<(), Error> {
-    let results = results::load(dir).map_err(Error::Input)?;
-    let summary = summary::Summary::new(&results.rows);
+    let results = results::jsonl::read(dir).map_err(Error::Input)?;
+    let summary = summary::Summary::new(&results);
     let text = std::fs::read_to_string(readme)
         .map_err(|e| Error::Input(format!("cannot read README '{}': {e}", readme.display())))?;
     let (begin, end) = README_MARKERS;

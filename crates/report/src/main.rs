@@ -14,13 +14,7 @@ struct Args {
 }
 
 fn main() {
-    let args = Args::try_parse().unwrap_or_else(|error| {
-        if !error.use_stderr() {
-            error.exit() // --help and --version
-        }
-        eprintln!("error: {}", report::usage_line(&error.to_string()));
-        std::process::exit(2)
-    });
+    let args: Args = results::format::parse_or_exit();
     let rendered = report::render(&args.dir).and_then(|path| match &args.readme {
         Some(readme) => report::update_readme(&args.dir, readme).map(|()| path),
         None => Ok(path),

@@ -1,12 +1,13 @@
-//! `report.md`: the article's table from our runs, the charts, the environment, and the
+//! `report.md`: the article's table from our runs, the kernel's share, the two readings of
+//! each peak, the charts, launch cost, how it was measured, the environment, and the
 //! published figures beside them.
 
-use crate::charts::{thousands, Chart};
+use crate::charts::Chart;
 use crate::launch::{LaunchCost, KINDS};
 use crate::published::Published;
-use crate::results::Results;
-use crate::summary::{Cell, Summary, RUNTIMES};
-use harness::report::Status;
+use crate::summary::{Cell, Summary};
+use results::format::{mib, seconds, thousands};
+use results::{Results, Status};
 use std::fmt::Write;
 
 /// Footnotes that say why a cell failed, was skipped or is to be read with care.
@@ -25,22 +26,23 @@ impl Notes {
         };
         format!("[{number}]")
     }
-}
 
-fn seconds(s: f64) -> String {
-    if s < 10.0 {
-        format!("{s:.2} s")
-    } else {
-        format!("{s:.1} s")
+    fn write(&self, md: &mut String) {
+        for (i, note) in self.0.iter().enumerate() {
+            let _ = writeln!(md, "{}. {note}", i + 1);
+        }
+        if !self.0.is_empty() {
+            md.push('\n');
+        }
     }
 }
 
 /// One table cell: the median peak (with its range over repeats), or why there is none.
-fn cell_text(runtime: &str, tasks: usize, cell: Option<&Cell>, notes: &mut Notes) -> String {
+fn cell_text(label: &str, tasks: usize, cell: Option<&Cell>, notes: &mut Notes) -> String {
     let Some(cell) = cell else {
         return "–".into();
     };
-    let where_ = format!("{runtime} at {} tasks", thousands(tasks));
+    let where_ = format!("{label} at {} tasks", thousands(tasks));
     let mut text = match (cell.peak_mib(), cell.peak_mib_range()) {
         (Some(peak), Some((low, high))) if cell.ok().count() > 1 => {
             format!("{peak:.1} ({low:.1}–{high:.1})")
@@ -48,46 +50,57 @@ fn cell_text(runtime: &str, tasks: usize, cell: Option<&Cell>, notes: &mut Notes
         (Some(peak), _) => format!("{peak:.1}"),
         _ => String::new(),
     };
-    if cell.ok().any(|r| !r.all_alive) {
+    if cell.ok().any(|m| !m.all_alive) {
         text += &notes.mark(format!(
             "{where_}: spawning took longer than one sleep, so not all tasks were alive at once; \
              the peak is below that of this many live tasks."
         ));
     }
-    if cell.ok().any(|r| !r.overlapped) {
+    if cell.ok().any(|m| !m.overlapped) {
         text += &notes.mark(format!(
             "{where_}: the sleeps did not overlap as they should."
         ));
     }
     let problems: Vec<_> = cell.not_ok().collect();
     if let Some(first) = problems.first() {
-        let word = if first.status == Status::Skipped {
-            "skipped"
-        } else {
-            "failed"
+        let word = match first.status {
+            Status::Skipped => "skipped",
+            _ => "failed",
         };
         let why = first.error.clone().unwrap_or_default();
         let mark = notes.mark(format!("{where_}: {word}: {why}"));
-        let count = if cell.rows.len() > 1 {
-            format!(" {}/{}", problems.len(), cell.rows.len())
-        } else {
-            String::new()
+        let count = match cell.rows.len() > 1 {
+            true => format!(" {}/{}", problems.len(), cell.rows.len()),
+            false => String::new(),
         };
-        text = format!(
-            "{text}{}{word}{count} {mark}",
-            if text.is_empty() { "" } else { "; " }
-        );
+        let gap = if text.is_empty() { "" } else { "; " };
+        text = format!("{text}{gap}{word}{count} {mark}");
     }
     text
 }
 
-/// The article's table: peak memory per runtime and task count, cost per task, launch and
-/// total time, with notes on every cell that failed, was skipped or needs care.
+/// The total the cgroup counted at a count, with the kernel's part as a share of it.
+fn total_text(cell: &Cell) -> Option<String> {
+    let total = cell.total_mib()?;
+    Some(match cell.kernel_mib() {
+        Some(kernel) if total > 0.0 => {
+            format!("{total:.1} ({:.0}% kernel)", 100.0 * kernel / total)
+        }
+        _ => format!("{total:.1}"),
+    })
+}
+
+/// The article's table: peak memory per implementation and task count, cost per task, the
+/// total with the kernel's share, launch and total time, with notes on every cell that
+/// failed, was skipped or needs care.
 pub fn peak_section(results: &Results, summary: &Summary) -> String {
     let mut md = String::new();
     let mut notes = Notes::default();
-    let _ = writeln!(md, "## Peak memory (MiB, VmHWM, median over runs)\n");
-    let mut header = "| runtime | version |".to_string();
+    let _ = writeln!(
+        md,
+        "## Peak memory (MiB, the process's peak resident memory, median over runs)\n"
+    );
+    let mut header = "| implementation | version |".to_string();
     let mut rule = "|---|---|".to_string();
     for &tasks in &summary.tasks {
         let _ = write!(header, " {} |", thousands(tasks));
@@ -95,54 +108,42 @@ pub fn peak_section(results: &Results, summary: &Summary) -> String {
     }
     let _ = writeln!(
         md,
-        "{header} bytes/task | launch at largest | total at largest |"
+        "{header} bytes/task | with the kernel's, at largest | launch at largest | total time at largest |"
     );
-    let _ = writeln!(md, "{rule}---:|---:|---:|");
+    let _ = writeln!(md, "{rule}---:|---:|---:|---:|");
     for runtime in &summary.runtimes {
-        let version = summary
-            .tasks
-            .iter()
-            .filter_map(|&t| summary.cell(runtime, t))
-            .find_map(|cell| {
-                cell.rows
-                    .first()
-                    .map(|row| row.report.runtime_version.clone())
-            })
-            .unwrap_or_default();
-        let _ = write!(md, "| {runtime} | {version} |");
+        let label = summary.label(runtime);
+        let _ = write!(md, "| {label} | {} |", summary.version(runtime));
         for &tasks in &summary.tasks {
-            let _ = write!(
-                md,
-                " {} |",
-                cell_text(runtime, tasks, summary.cell(runtime, tasks), &mut notes)
-            );
+            let cell = summary.cell(runtime, tasks);
+            let _ = write!(md, " {} |", cell_text(&label, tasks, cell, &mut notes));
         }
         let slope = summary
             .bytes_per_task(runtime)
             .map_or("–".into(), |b| format!("{b:.0}"));
-        let (launch, total) = match summary.largest_ok(runtime) {
+        let (total, launch, wall) = match summary.largest_ok(runtime) {
             Some((tasks, cell)) => {
                 let at = thousands(tasks);
-                let launch = cell.median(|r| r.spawn_s).map_or("–".into(), seconds);
-                let total = cell.median(|r| r.wall_s).map_or("–".into(), seconds);
-                (format!("{launch} ({at})"), format!("{total} ({at})"))
+                let launch = cell.median(|m| m.spawn_s).map_or("–".into(), seconds);
+                let wall = cell.median(|m| m.wall_s).map_or("–".into(), seconds);
+                let total = total_text(cell).map_or("–".into(), |t| format!("{t} ({at})"));
+                (total, format!("{launch} ({at})"), format!("{wall} ({at})"))
             }
-            None => ("–".into(), "–".into()),
+            None => ("–".into(), "–".into(), "–".into()),
         };
-        let _ = writeln!(md, " {slope} | {launch} | {total} |");
+        let _ = writeln!(md, " {slope} | {total} | {launch} | {wall} |");
     }
     let _ = writeln!(
         md,
-        "\nbytes/task: the slope of the least-squares line of peak memory against tasks over every \
-         successful run of the runtime. Launch: from the start until every task was spawned; \
-         total: until every task was joined; both medians at the largest task count that succeeded.\n"
+        "\nPeak: the highest of the process's VmHWM as it exited and of every VmHWM and VmRSS \
+         the meter read while it ran. bytes/task: the slope of the least-squares line of peak \
+         memory against tasks over every successful run. With the kernel's: the peak of the \
+         run's own memory cgroup, which adds what the kernel spent for it (thread stacks, page \
+         tables, kernel objects), and the kernel's share of it. Launch: from the program's \
+         `start` event until every task was spawned; total time: until every task was joined; \
+         both medians at the largest task count that succeeded.\n"
     );
-    for (i, note) in notes.0.iter().enumerate() {
-        let _ = writeln!(md, "{}. {note}", i + 1);
-    }
-    if !notes.0.is_empty() {
-        md.push('\n');
-    }
+    notes.write(&mut md);
     if results.malformed > 0 {
         let _ = writeln!(
             md,
@@ -150,38 +151,159 @@ pub fn peak_section(results: &Results, summary: &Summary) -> String {
             results.malformed
         );
     }
-
     md
+}
+
+/// What the kernel spent, beside what the process held, at every count it was measured.
+fn kernel_section(results: &Results, summary: &Summary) -> String {
+    let mut md = String::from("## The kernel's share (MiB, medians)\n\n");
+    if let Some(why) = &results.env.meter.cgroup_unavailable {
+        let _ = writeln!(
+            md,
+            "Not measured in this run: {why}. The figures above are the processes' own; the \
+             kernel's memory for them is unknown, not guessed.\n"
+        );
+        return md;
+    }
+    let _ = writeln!(
+        md,
+        "Each run had a memory cgroup of its own ({}): its peak counts the process's memory \
+         and what the kernel spent for it. The kernel's part is `memory.kmem.max_usage_in_bytes` \
+         (v1) or the most of `memory.stat` `kernel` seen (v2). A cgroup can count less than \
+         the process's resident memory: file pages (the program's binary, its libraries) \
+         already in the page cache were charged to whoever read them first, and are counted \
+         in the process's resident memory but not in its cgroup.\n",
+        results.env.meter.cgroup.as_deref().unwrap_or("cgroup")
+    );
+    let mut rows = String::new();
+    for runtime in &summary.runtimes {
+        for &tasks in summary.tasks.iter().filter(|&&t| t >= 10_000) {
+            let Some(cell) = summary.cell(runtime, tasks) else {
+                continue;
+            };
+            let (Some(peak), Some(total)) = (cell.peak_mib(), cell.total_mib()) else {
+                continue;
+            };
+            let tables = cell.median(|m| m.page_tables_bytes.map(mib));
+            let kernel = cell.kernel_mib();
+            let fmt = |v: Option<f64>| v.map_or("–".into(), |v| format!("{v:.1}"));
+            let share = kernel.map_or("–".into(), |k| format!("{:.0}%", 100.0 * k / total));
+            let _ = writeln!(
+                rows,
+                "| {} | {} | {peak:.1} | {} | {total:.1} | {} | {share} |",
+                summary.label(runtime),
+                thousands(tasks),
+                fmt(tables),
+                fmt(kernel),
+            );
+        }
+    }
+    match rows.is_empty() {
+        true => md += "No cell of 10,000 tasks or more has the cgroup's figures.\n\n",
+        false => {
+            md += "| implementation | tasks | peak resident | page tables | cgroup total | of which kernel | kernel share |\n";
+            md += "|---|---:|---:|---:|---:|---:|---:|\n";
+            md += &rows;
+            md.push('\n');
+        }
+    }
+    if let Some(slopes) = total_slopes(summary) {
+        md += &slopes;
+    }
+    md
+}
+
+/// Bytes per task with the kernel's, beside the process's own.
+fn total_slopes(summary: &Summary) -> Option<String> {
+    let rows: Vec<String> = summary
+        .runtimes
+        .iter()
+        .filter_map(|runtime| {
+            let total = summary.total_bytes_per_task(runtime)?;
+            let own = summary.bytes_per_task(runtime)?;
+            Some(format!(
+                "| {} | {own:.0} | {total:.0} | {:.1}x |",
+                summary.label(runtime),
+                total / own
+            ))
+        })
+        .collect();
+    (!rows.is_empty()).then(|| {
+        format!(
+            "Per task (the slope over every count):\n\n| implementation | resident bytes/task | with the kernel's | ratio |\n|---|---:|---:|---:|\n{}\n\n",
+            rows.join("\n")
+        )
+    })
+}
+
+/// The meter's peak beside the program's own reading of it, where the program gives one.
+fn readings_section(results: &Results, summary: &Summary) -> Option<String> {
+    let pairs: Vec<_> = results
+        .rows
+        .iter()
+        .filter(|row| row.is_ok())
+        .filter_map(|row| {
+            let outside = row.measurement.peak_rss_bytes? as f64;
+            let inside = row.self_peak_rss_bytes? as f64;
+            Some((row, outside, inside))
+        })
+        .collect();
+    if pairs.is_empty() {
+        return None;
+    }
+    let mut md = String::from(
+        "## Two readings of each peak\n\n\
+         The Rust binaries read their own peak too (VmHWM and VmRSS when every task was \
+         spawned, at every 1,024th join and at the end); the meter reads it from outside. \
+         The largest difference between the two over each implementation's runs:\n\n\
+         | implementation | runs | largest difference | at |\n|---|---:|---:|---|\n",
+    );
+    for runtime in &summary.runtimes {
+        let mine: Vec<_> = pairs
+            .iter()
+            .filter(|(row, _, _)| row.measurement.runtime == *runtime)
+            .collect();
+        let Some((row, outside, inside)) = mine.iter().max_by(|a, b| {
+            let gap = |p: &&&(_, f64, f64)| (p.1 - p.2).abs() / p.1;
+            gap(a).total_cmp(&gap(b))
+        }) else {
+            continue;
+        };
+        let _ = writeln!(
+            md,
+            "| {} | {} | {:+.3}% ({:+.0} KiB) | {} tasks |",
+            summary.label(runtime),
+            mine.len(),
+            100.0 * (inside - outside) / outside,
+            (inside - outside) / 1024.0,
+            thousands(row.cell_tasks)
+        );
+    }
+    md.push('\n');
+    Some(md)
 }
 
 /// The results section of the README: where and how the run was made, its table, and the
 /// chart of its largest task count; `dir` is the results directory as linked from the README.
 pub fn readme_section(results: &Results, summary: &Summary, dir: &str) -> String {
     let env = &results.env;
-    let text = |key: &str| match env.get(key) {
-        Some(serde_json::Value::String(s)) => s.clone(),
-        Some(other) => other.to_string(),
-        None => "unknown".into(),
-    };
-    let gib = |key: &str| {
-        env.get(key)
-            .and_then(|v| v.as_f64())
-            .map_or("?".into(), |b| format!("{:.0}", b / 1073741824.0))
-    };
+    let text = |value: &Option<String>| value.clone().unwrap_or_else(|| "unknown".into());
+    let gib = env
+        .memory_total_bytes
+        .map_or("?".into(), |b| format!("{:.0}", results::format::gib(b)));
     let mut md = format!(
         "Generated by `cargo run -p report -- {dir} --readme README.md` from the run in [`{dir}`]({dir}/report.md) \
-         (the full report: every chart, launch cost where measured, the environment, the published figures).\n\n\
-         Measured {}: {}, {} cores, {} GiB, Linux {}, {}, {}; OS limits raised for the run: {}; git {} (dirty: {}).\n\n",
-        text("date"),
-        text("cpu_model"),
-        text("cores"),
-        gib("memory_total_bytes"),
-        text("kernel"),
-        text("distribution"),
-        text("rustc"),
-        text("limits_raised_for_the_run"),
-        text("git_commit"),
-        text("git_dirty"),
+         (the full report: the kernel's share, every chart, launch cost where measured, the environment, the published figures).\n\n\
+         Measured {}: {}, {} cores, {gib} GiB, Linux {}, {}, {}; OS limits raised for the run: {}; git {} (dirty: {}).\n\n",
+        env.date,
+        text(&env.cpu_model),
+        env.cores.map_or("?".into(), |c| c.to_string()),
+        text(&env.kernel),
+        text(&env.distribution),
+        text(&env.rustc),
+        env.limits_raised_for_the_run,
+        text(&env.git_commit),
+        env.git_dirty.map_or("unknown".into(), |d| d.to_string()),
     );
     md += &peak_section(results, summary).replace("## ", "### ");
     if let Some(&largest) = summary.tasks.last() {
@@ -195,12 +317,12 @@ pub fn readme_section(results: &Results, summary: &Summary, dir: &str) -> String
 }
 
 /// Nanoseconds per task, one row per runtime, one column per benchmark kind and task count.
-fn launch_table(costs: &[LaunchCost]) -> String {
+fn launch_table(costs: &[LaunchCost], summary: &Summary) -> String {
     let mut md = String::from(
         "## Launch cost (ns per task, criterion, 95% confidence interval)\n\n\
          One iteration spawns N tasks in a runtime that is already running and joins them all \
          (spawn+join: tasks that do nothing; spawn+sleep+join: each sleeps the shortest \
-         duration, so it registers and fires a timer). From `cargo bench -p launch-cost`.\n\n",
+         duration, so it registers and fires a timer). From `cargo bench --workspace --bench launch_cost`.\n\n",
     );
     let mut columns: Vec<(&str, &str, usize)> = Vec::new();
     for (kind, label) in KINDS {
@@ -215,10 +337,11 @@ fn launch_table(costs: &[LaunchCost]) -> String {
     }
     let mut runtimes: Vec<&str> = costs.iter().map(|c| c.runtime.as_str()).collect();
     runtimes.sort_by_key(|r| {
-        RUNTIMES
+        summary
+            .runtimes
             .iter()
             .position(|known| known == r)
-            .unwrap_or(RUNTIMES.len())
+            .unwrap_or(summary.runtimes.len())
     });
     runtimes.dedup();
     let headers: Vec<String> = columns
@@ -245,78 +368,80 @@ fn launch_table(costs: &[LaunchCost]) -> String {
     md
 }
 
-/// `env.json` as `key` / `outer.inner` rows.
+/// Each implementation: what it is, its exact version, and the command every cell ran.
+fn implementations_section(results: &Results, summary: &Summary) -> String {
+    let mut md = String::from(
+        "## Implementations\n\n| implementation | language | model | version | command |\n|---|---|---|---|---|\n",
+    );
+    for (name, found) in &results.env.implementations {
+        let _ = summary;
+        let version = match (&found.version, &found.unavailable) {
+            (Some(version), _) => version.clone(),
+            (None, Some(why)) => format!("not available: {why}"),
+            (None, None) => "–".into(),
+        };
+        let _ = writeln!(
+            md,
+            "| {} ({name}) | {} | {} | {} | `{}` |",
+            found.label,
+            found.language,
+            found.model,
+            version.replace('|', "\\|"),
+            found.command.join(" ").replace('|', "\\|")
+        );
+    }
+    md.push('\n');
+    md
+}
+
+const METER: &str = "## How it was measured\n\n\
+Every program ran alone, started by the meter (`crates/meter`), which measures it from outside \
+and adds nothing to it:\n\n\
+- Peak resident memory: the process is traced (`ptrace`, exit events only), so it stops as it \
+exits with its memory intact, and its VmHWM is read then; /proc/PID/status is also read every \
+few milliseconds while it runs. The peak is the highest of all these VmHWM and VmRSS readings. \
+Both kinds are needed: the kernel records VmHWM only when memory is about to be freed, and from \
+per-CPU counters that can lag by a few hundred KiB, while VmRSS is summed exactly but only seen \
+when read; the tasks' plateau lasts the whole sleep, so the readings see it.\n\
+- `ru_maxrss` (what `/usr/bin/time` shows) is kept beside it, never instead: Linux carries the \
+parent's resident size into a child's `ru_maxrss` across exec.\n\
+- The kernel's share: each run had a memory cgroup of its own, made before it started and \
+removed after.\n\
+- Launch: each program writes `start`, `spawned` and `done` lines to the pipe named by \
+`BENCH_EVENTS` (`harness/src/events.rs`); the meter stamps them as they arrive.\n\
+- CPU time comes from the child's own rusage; threads and page tables are the most seen.\n\n";
+
+/// `env.json` as rows of a table.
+fn environment_section(results: &Results) -> String {
+    let mut md = String::from("## Environment\n\n| | |\n|---|---|\n");
+    let value = serde_json::to_value(&results.env).unwrap_or_default();
+    for (key, value) in flatten("", value.as_object().cloned().unwrap_or_default()) {
+        let _ = writeln!(md, "| {key} | {} |", value.replace('|', "\\|"));
+    }
+    md.push('\n');
+    md
+}
+
+/// A JSON object as `key` / `outer.inner` rows.
 fn flatten(
     prefix: &str,
-    object: &serde_json::Map<String, serde_json::Value>,
+    object: serde_json::Map<String, serde_json::Value>,
 ) -> Vec<(String, String)> {
     let mut rows = Vec::new();
     for (key, value) in object {
         let key = format!("{prefix}{key}");
         match value {
             serde_json::Value::Object(inner) => rows.extend(flatten(&format!("{key}."), inner)),
-            serde_json::Value::String(s) => rows.push((key, s.clone())),
+            serde_json::Value::String(s) => rows.push((key, s)),
             other => rows.push((key, other.to_string())),
         }
     }
     rows
 }
 
-pub fn render(
-    results: &Results,
-    summary: &Summary,
-    charts: &[Chart],
-    launch: &[LaunchCost],
-    published: &Published,
-) -> String {
-    let mut md = String::new();
-    let env = &results.env;
-    let text = |key: &str| {
-        env.get(key)
-            .and_then(|v| v.as_str())
-            .unwrap_or("unknown")
-            .to_string()
-    };
-    let repeats = results.rows.iter().map(|row| row.repeat).max().unwrap_or(0);
-    let mut sleeps: Vec<f64> = results.rows.iter().map(|r| r.report.sleep_s).collect();
-    sleeps.sort_by(f64::total_cmp);
-    sleeps.dedup();
-    let sleeps: Vec<String> = sleeps.iter().map(f64::to_string).collect();
-
-    let _ = writeln!(md, "# Peak memory of N concurrent tasks\n");
-    let _ = writeln!(
-        md,
-        "Measured on {} ({}), {} cells, each task sleeping {} s, {} run(s) per cell. \
-         Generated by `report` from `results.jsonl`: not edited by hand.\n",
-        text("date"),
-        text("cpu_model"),
-        results.rows.len(),
-        sleeps.join(", "),
-        repeats
-    );
-
-    md += &peak_section(results, summary);
-
-    if !charts.is_empty() {
-        let _ = writeln!(md, "## Charts\n");
-        for chart in charts {
-            let _ = writeln!(md, "![{}]({})\n", chart.title, chart.file);
-        }
-    }
-
-    if !launch.is_empty() {
-        md += &launch_table(launch);
-    }
-
-    let _ = writeln!(md, "## Environment\n\n| | |\n|---|---|");
-    for (key, value) in flatten("", env) {
-        let _ = writeln!(md, "| {key} | {} |", value.replace('|', "\\|"));
-    }
-    md.push('\n');
-
-    let _ = writeln!(
-        md,
-        "## Published figures (other machines, not measured here)\n\n{}\n",
+fn published_section(published: &Published) -> String {
+    let mut md = format!(
+        "## Published figures (other machines, not measured here)\n\n{}\n\n",
         published.note
     );
     for source in &published.sources {
@@ -344,44 +469,92 @@ pub fn render(
     md
 }
 
+pub fn render(
+    results: &Results,
+    summary: &Summary,
+    charts: &[Chart],
+    launch: &[LaunchCost],
+    published: &Published,
+) -> String {
+    let mut md = String::new();
+    let env = &results.env;
+    let repeats = results.rows.iter().map(|row| row.repeat).max().unwrap_or(0);
+    let mut sleeps: Vec<f64> = results.rows.iter().map(|r| r.cell_sleep_s).collect();
+    sleeps.sort_by(f64::total_cmp);
+    sleeps.dedup();
+    let sleeps: Vec<String> = sleeps.iter().map(f64::to_string).collect();
+
+    let _ = writeln!(md, "# Peak memory of N concurrent tasks\n");
+    let _ = writeln!(
+        md,
+        "Measured on {} ({}), {} cells, each task sleeping {} s, {} run(s) per cell. \
+         Generated by `report` from `results.jsonl`: not edited by hand.\n",
+        env.date,
+        env.cpu_model.as_deref().unwrap_or("unknown"),
+        results.rows.len(),
+        sleeps.join(", "),
+        repeats
+    );
+    md += &peak_section(results, summary);
+    md += &kernel_section(results, summary);
+    md += &readings_section(results, summary).unwrap_or_default();
+    if !charts.is_empty() {
+        let _ = writeln!(md, "## Charts\n");
+        for chart in charts {
+            let _ = writeln!(md, "![{}]({})\n", chart.title, chart.file);
+        }
+    }
+    if !launch.is_empty() {
+        md += &launch_table(launch, summary);
+    }
+    md += &implementations_section(results, summary);
+    md += METER;
+    md += &environment_section(results);
+    md += &published_section(published);
+    md
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::results::tests::row;
+    use crate::summary::tests::{results, row, with_kernel};
 
-    fn rendered(rows: Vec<crate::results::Row>, malformed: usize) -> String {
-        let results = Results {
-            rows,
-            malformed,
-            env: Default::default(),
-        };
-        let summary = Summary::new(&results.rows);
+    fn rendered(rows: Vec<results::Row>, malformed: usize) -> String {
+        let mut results = results(rows);
+        results.malformed = malformed;
+        let summary = Summary::new(&results);
         render(&results, &summary, &[], &[], &crate::published::published())
     }
 
     #[test]
-    fn table_has_one_row_per_runtime_and_one_column_per_task_count() {
+    fn table_has_one_row_per_implementation_and_one_column_per_task_count() {
         let md = rendered(
             vec![
-                row("tokio", 1, 2.8, Status::Ok),
-                row("tokio", 1_000_000, 437.2, Status::Ok),
                 row("threads", 1, 2.5, Status::Ok),
+                row("tokio", 1, 2.8, Status::Ok),
+                with_kernel(row("tokio", 1_000_000, 437.2, Status::Ok), 450.0, 45.0),
             ],
             0,
         );
         assert!(
-            md.contains("| runtime | version | 1 | 1,000,000 | bytes/task |"),
+            md.contains("| implementation | version | 1 | 1,000,000 | bytes/task |"),
             "{md}"
         );
-        let threads = md
+        let position = |name: &str| {
+            md.lines()
+                .position(|l| l.starts_with(&format!("| {name} |")))
+        };
+        assert!(position("threads") < position("tokio"), "the run's order");
+        let tokio_row = md.lines().nth(position("tokio").unwrap()).unwrap();
+        assert!(
+            tokio_row.contains("| 2.8 | 437.2 | 456 | 450.0 (10% kernel) (1,000,000) |"),
+            "{tokio_row}"
+        );
+        assert!(md
             .lines()
-            .position(|l| l.starts_with("| threads |"))
-            .unwrap();
-        let tokio = md.lines().position(|l| l.starts_with("| tokio |")).unwrap();
-        assert!(threads < tokio, "the article's order");
-        let tokio_row = md.lines().nth(tokio).unwrap();
-        assert!(tokio_row.contains("| 2.8 | 437.2 | 456 |"), "{tokio_row}");
-        assert!(md.lines().nth(threads).unwrap().contains("| 2.5 | – | – |"));
+            .nth(position("threads").unwrap())
+            .unwrap()
+            .contains("| 2.5 | – | – | – |"));
     }
 
     #[test]
@@ -406,7 +579,7 @@ mod tests {
     #[test]
     fn repeats_show_the_median_and_range_and_flag_runs_not_all_alive() {
         let mut slow = row("may", 10, 5.0, Status::Ok);
-        slow.report.all_alive = false;
+        slow.measurement.all_alive = false;
         let md = rendered(
             vec![
                 row("may", 10, 4.0, Status::Ok),
@@ -420,6 +593,35 @@ mod tests {
     }
 
     #[test]
+    fn the_kernels_share_is_shown_beside_the_resident_peak() {
+        let md = rendered(
+            vec![
+                with_kernel(row("threads", 10_000, 95.6, Status::Ok), 357.7, 263.1),
+                with_kernel(row("threads", 100_000, 936.6, Status::Ok), 3577.0, 2631.0),
+            ],
+            0,
+        );
+        assert!(md.contains("## The kernel's share (MiB, medians)"), "{md}");
+        assert!(
+            md.contains("| threads | 10,000 | 95.6 | – | 357.7 | 263.1 | 74% |"),
+            "{md}"
+        );
+        assert!(md.contains("| implementation | resident bytes/task | with the kernel's | ratio |"));
+    }
+
+    #[test]
+    fn the_two_readings_of_a_peak_are_compared() {
+        let mut own = row("tokio", 100_000, 46.0, Status::Ok);
+        own.self_peak_rss_bytes = Some(own.measurement.peak_rss_bytes.unwrap() - 23_552);
+        let md = rendered(vec![own], 0);
+        assert!(md.contains("## Two readings of each peak"), "{md}");
+        assert!(
+            md.contains("| tokio | 1 | -0.049% (-23 KiB) | 100,000 tasks |"),
+            "{md}"
+        );
+    }
+
+    #[test]
     fn launch_cost_table_has_a_column_per_kind_and_count() {
         let cost = |kind: &str, tasks, runtime: &str, ns| LaunchCost {
             kind: kind.into(),
@@ -429,11 +631,15 @@ mod tests {
             low: ns - 1.0,
             high: ns + 1.0,
         };
-        let md = launch_table(&[
-            cost("spawn_join", 1000, "tokio", 637.0),
-            cost("spawn_sleep_join", 1000, "tokio", 900.0),
-            cost("spawn_join", 1000, "threads", 59199.0),
-        ]);
+        let results = results(vec![]);
+        let md = launch_table(
+            &[
+                cost("spawn_join", 1000, "tokio", 637.0),
+                cost("spawn_sleep_join", 1000, "tokio", 900.0),
+                cost("spawn_join", 1000, "threads", 59199.0),
+            ],
+            &Summary::new(&results),
+        );
         assert!(
             md.contains("| runtime | spawn+join 1,000 | spawn+sleep+join 1,000 |"),
             "{md}"

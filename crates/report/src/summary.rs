@@ -1,40 +1,37 @@
-//! The results grouped into the article's table: one cell per runtime and task count, with
-//! the repeats of that cell inside it.
+//! The results grouped into the article's table: one cell per implementation and task count,
+//! with the repeats of that cell inside it.
 
-use crate::results::Row;
 use crate::stats::{fit_line, median};
-use harness::report::MIB;
-use harness::Report;
+use results::format::mib;
+use results::{Measurement, Results, Row};
 use std::collections::BTreeMap;
 
-/// Every runtime of the workspace (a `crates/bench-<runtime>` each), in the article's order.
-pub const RUNTIMES: &[&str] = &["threads", "tokio", "async-std", "smol", "glommio", "may"];
-
-/// The repeats of one runtime at one task count.
+/// The repeats of one implementation at one task count.
 #[derive(Debug, Default)]
 pub struct Cell<'a> {
     pub rows: Vec<&'a Row>,
 }
 
 impl<'a> Cell<'a> {
-    pub fn ok(&self) -> impl Iterator<Item = &'a Report> + '_ {
+    /// The measurements of the repeats that succeeded.
+    pub fn ok(&self) -> impl Iterator<Item = &'a Measurement> + '_ {
         self.rows
             .iter()
             .filter(|row| row.is_ok())
-            .map(|row| &row.report)
+            .map(|row| &row.measurement)
     }
 
     /// The repeats that failed or were skipped.
-    pub fn not_ok(&self) -> impl Iterator<Item = &'a Report> + '_ {
+    pub fn not_ok(&self) -> impl Iterator<Item = &'a Measurement> + '_ {
         self.rows
             .iter()
             .filter(|row| !row.is_ok())
-            .map(|row| &row.report)
+            .map(|row| &row.measurement)
     }
 
-    /// The median over the successful repeats of `value`.
-    pub fn median(&self, value: impl Fn(&Report) -> f64) -> Option<f64> {
-        median(&self.ok().map(value).collect::<Vec<_>>())
+    /// The median over the successful repeats of `value`, where they have it.
+    pub fn median(&self, value: impl Fn(&Measurement) -> Option<f64>) -> Option<f64> {
+        median(&self.ok().filter_map(value).collect::<Vec<_>>())
     }
 
     pub fn peak_mib(&self) -> Option<f64> {
@@ -43,44 +40,52 @@ impl<'a> Cell<'a> {
 
     /// The lowest and highest peak over the successful repeats.
     pub fn peak_mib_range(&self) -> Option<(f64, f64)> {
-        let peaks = self.ok().map(peak_mib);
+        let peaks = self.ok().filter_map(peak_mib);
         peaks.fold(None, |range, peak| match range {
             None => Some((peak, peak)),
             Some((low, high)) => Some((f64::min(low, peak), f64::max(high, peak))),
         })
     }
+
+    /// The median of the cgroup's peak (the program's memory and the kernel's), in MiB.
+    pub fn total_mib(&self) -> Option<f64> {
+        self.median(|m| Some(mib(m.kernel.as_ref()?.total_peak_bytes)))
+    }
+
+    /// The median of the kernel's part, in MiB.
+    pub fn kernel_mib(&self) -> Option<f64> {
+        self.median(|m| Some(mib(m.kernel.as_ref()?.kernel_peak_bytes?)))
+    }
 }
 
-pub fn peak_mib(report: &Report) -> f64 {
-    report.peak_rss_bytes as f64 / MIB
+pub fn peak_mib(measurement: &Measurement) -> Option<f64> {
+    measurement.peak_rss_bytes.map(mib)
 }
 
 pub struct Summary<'a> {
-    /// Runtimes in the results, the workspace's first in the article's order.
+    /// Implementations in the order the run met them (the catalog's order).
     pub runtimes: Vec<String>,
     /// Task counts in the results, ascending.
     pub tasks: Vec<usize>,
     cells: BTreeMap<(String, usize), Cell<'a>>,
+    results: &'a Results,
 }
 
 impl<'a> Summary<'a> {
-    pub fn new(rows: &'a [Row]) -> Summary<'a> {
+    pub fn new(results: &'a Results) -> Summary<'a> {
         let mut cells: BTreeMap<(String, usize), Cell> = BTreeMap::new();
         let mut runtimes: Vec<String> = Vec::new();
-        for row in rows {
-            let key = (row.report.runtime.clone(), row.report.tasks);
-            cells.entry(key).or_default().rows.push(row);
-            if !runtimes.contains(&row.report.runtime) {
-                runtimes.push(row.report.runtime.clone());
+        for row in &results.rows {
+            let runtime = &row.measurement.runtime;
+            cells
+                .entry((runtime.clone(), row.cell_tasks))
+                .or_default()
+                .rows
+                .push(row);
+            if !runtimes.contains(runtime) {
+                runtimes.push(runtime.clone());
             }
         }
-        let rank = |name: &String| {
-            RUNTIMES
-                .iter()
-                .position(|r| r == name)
-                .unwrap_or(RUNTIMES.len())
-        };
-        runtimes.sort_by_key(rank);
         let mut tasks: Vec<usize> = cells.keys().map(|(_, tasks)| *tasks).collect();
         tasks.sort_unstable();
         tasks.dedup();
@@ -88,6 +93,7 @@ impl<'a> Summary<'a> {
             runtimes,
             tasks,
             cells,
+            results,
         }
     }
 
@@ -95,15 +101,51 @@ impl<'a> Summary<'a> {
         self.cells.get(&(runtime.to_string(), tasks))
     }
 
+    /// How the tables name an implementation: its label from env.json, else its name.
+    pub fn label(&self, runtime: &str) -> String {
+        self.results
+            .env
+            .implementations
+            .get(runtime)
+            .map_or(runtime.to_string(), |i| i.label.clone())
+    }
+
+    /// Its exact version: from env.json, else from its rows.
+    pub fn version(&self, runtime: &str) -> String {
+        let from_env = self
+            .results
+            .env
+            .implementations
+            .get(runtime)
+            .and_then(|i| i.version.clone());
+        let from_rows = || {
+            self.results
+                .rows
+                .iter()
+                .filter(|row| row.measurement.runtime == runtime)
+                .find_map(|row| row.measurement.runtime_version.clone())
+        };
+        from_env.or_else(from_rows).unwrap_or_default()
+    }
+
     /// The cost of one more task: the slope of the least-squares line of peak memory against
     /// tasks, over every successful repeat of `runtime`.
     pub fn bytes_per_task(&self, runtime: &str) -> Option<f64> {
+        self.slope(runtime, |m| m.peak_rss_bytes)
+    }
+
+    /// The same for everything the cgroup counted: the program's memory and the kernel's.
+    pub fn total_bytes_per_task(&self, runtime: &str) -> Option<f64> {
+        self.slope(runtime, |m| Some(m.kernel.as_ref()?.total_peak_bytes))
+    }
+
+    fn slope(&self, runtime: &str, bytes: impl Fn(&Measurement) -> Option<u64>) -> Option<f64> {
         let points: Vec<(f64, f64)> = self
             .tasks
             .iter()
-            .filter_map(|&tasks| self.cell(runtime, tasks))
-            .flat_map(|cell| cell.ok())
-            .map(|report| (report.tasks as f64, report.peak_rss_bytes as f64))
+            .filter_map(|&tasks| Some((tasks, self.cell(runtime, tasks)?)))
+            .flat_map(|(tasks, cell)| cell.ok().map(move |m| (tasks, m)))
+            .filter_map(|(tasks, m)| Some((tasks as f64, bytes(m)? as f64)))
             .collect();
         fit_line(&points).map(|(_, slope)| slope)
     }
@@ -118,68 +160,106 @@ impl<'a> Summary<'a> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
-    use crate::results::tests::row;
-    use harness::report::Status;
+    use results::format::MIB;
+    use results::{Kernel, Status};
+
+    /// A row as the driver writes it, for tests.
+    pub fn row(runtime: &str, tasks: usize, peak_mib: f64, status: Status) -> Row {
+        let mut measurement =
+            Measurement::unmeasured(runtime, status, format!("{status:?} because of a test"));
+        if status == Status::Ok {
+            measurement.error = None;
+            measurement.tasks = Some(tasks);
+            measurement.sleep_s = Some(10.0);
+            measurement.completed = Some(tasks);
+            measurement.all_alive = true;
+            measurement.overlapped = true;
+            measurement.peak_rss_bytes = Some((peak_mib * MIB) as u64);
+            measurement.spawn_s = Some(tasks as f64 / 1048576.0);
+            measurement.wall_s = Some(10.0 + tasks as f64 / 1048576.0);
+            measurement.runtime_version = Some("1.0".into());
+        }
+        Row {
+            index: 1,
+            repeat: 1,
+            cell_tasks: tasks,
+            cell_sleep_s: 10.0,
+            measurement,
+            self_peak_rss_bytes: None,
+        }
+    }
+
+    /// The same, with a cgroup's figures.
+    pub fn with_kernel(mut row: Row, total_mib: f64, kernel_mib: f64) -> Row {
+        row.measurement.kernel = Some(Kernel {
+            cgroup: "v1".into(),
+            total_peak_bytes: (total_mib * MIB) as u64,
+            kernel_peak_bytes: Some((kernel_mib * MIB) as u64),
+            kernel_stack_bytes: None,
+            page_tables_bytes: None,
+            slab_bytes: None,
+        });
+        row
+    }
+
+    pub fn results(rows: Vec<Row>) -> Results {
+        Results {
+            rows,
+            ..Results::default()
+        }
+    }
 
     #[test]
     fn cells_group_repeats_and_take_the_median_of_those_that_succeeded() {
-        let rows = vec![
+        let results = results(vec![
+            row("threads", 1, 2.0, Status::Ok),
             row("tokio", 1000, 5.0, Status::Ok),
             row("tokio", 1000, 9.0, Status::Ok),
             row("tokio", 1000, 6.0, Status::Ok),
             row("tokio", 1000, 0.0, Status::Failed),
             row("zeta", 1, 2.0, Status::Ok),
-            row("threads", 1, 2.0, Status::Ok),
-        ];
-        let summary = Summary::new(&rows);
-        assert_eq!(summary.runtimes, ["threads", "tokio", "zeta"]);
+        ]);
+        let summary = Summary::new(&results);
+        assert_eq!(
+            summary.runtimes,
+            ["threads", "tokio", "zeta"],
+            "the run's order"
+        );
         assert_eq!(summary.tasks, [1, 1000]);
         let cell = summary.cell("tokio", 1000).unwrap();
         assert_eq!(cell.peak_mib(), Some(6.0));
         assert_eq!(cell.peak_mib_range(), Some((5.0, 9.0)));
         assert_eq!(cell.not_ok().count(), 1);
         assert!(summary.cell("tokio", 1).is_none());
+        assert_eq!(summary.label("tokio"), "tokio");
+        assert_eq!(summary.version("tokio"), "1.0");
     }
 
     #[test]
     fn bytes_per_task_is_the_slope_over_successful_cells() {
-        let rows = vec![
-            row("tokio", 1, 3.0, Status::Ok),
-            row(
-                "tokio",
-                1_000_000,
-                3.0 + 1_000_000.0 * 450.0 / MIB,
-                Status::Ok,
+        let results = results(vec![
+            with_kernel(row("tokio", 1, 3.0, Status::Ok), 4.0, 0.5),
+            with_kernel(
+                row(
+                    "tokio",
+                    1_000_000,
+                    3.0 + 1_000_000.0 * 450.0 / MIB,
+                    Status::Ok,
+                ),
+                4.0 + 1_000_000.0 * 500.0 / MIB,
+                0.5,
             ),
             row("tokio", 10_000_000, 0.0, Status::Failed),
-        ];
-        let summary = Summary::new(&rows);
+        ]);
+        let summary = Summary::new(&results);
         let slope = summary.bytes_per_task("tokio").unwrap();
         assert!((slope - 450.0).abs() < 1.0, "{slope}");
+        let total = summary.total_bytes_per_task("tokio").unwrap();
+        assert!((total - 500.0).abs() < 1.0, "{total}");
         assert_eq!(summary.largest_ok("tokio").unwrap().0, 1_000_000);
-        assert_eq!(Summary::new(&rows[..1]).bytes_per_task("tokio"), None);
-    }
-
-    /// Every runtime here is a crate of the workspace, and every bench crate is listed.
-    #[test]
-    fn runtimes_match_the_bench_crates() {
-        let crates = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-        let mut found: Vec<String> = std::fs::read_dir(crates)
-            .unwrap()
-            .filter_map(|entry| {
-                entry
-                    .ok()?
-                    .file_name()
-                    .to_str()?
-                    .strip_prefix("bench-")
-                    .map(String::from)
-            })
-            .collect();
-        found.sort();
-        let mut listed: Vec<String> = RUNTIMES.iter().map(|r| r.to_string()).collect();
-        listed.sort();
-        assert_eq!(found, listed);
+        let one = self::results(vec![row("tokio", 1, 3.0, Status::Ok)]);
+        assert_eq!(Summary::new(&one).bytes_per_task("tokio"), None);
     }
 }

@@ -1,6 +1,6 @@
 //! `report <DIR>` renders again from any results directory, and says clearly when it cannot.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 const REPORT: &str = env!("CARGO_BIN_EXE_report");
@@ -12,8 +12,34 @@ fn temp_dir(name: &str) -> PathBuf {
     dir
 }
 
-const ROW_OK: &str = r#"{"index":1,"repeat":1,"exit_code":0,"runtime":"tokio","tasks":1000,"sleep_s":1.0,"status":"ok","error":null,"completed":1000,"spawn_s":0.01,"wall_s":1.01,"all_alive":true,"overlapped":true,"peak_rss_bytes":3500000,"ru_maxrss_bytes":3500000,"user_s":0.01,"sys_s":0.0,"threads":3,"page_tables_bytes":70000,"runtime_version":"1.54.1"}"#;
-const ROW_SKIPPED: &str = r#"{"index":2,"repeat":1,"exit_code":null,"runtime":"threads","tasks":1000,"sleep_s":1.0,"status":"skipped","error":"OS limit: cannot run 1000 tasks: kernel.pid_max is 10, 1100 needed (raise it: sysctl -w kernel.pid_max=2000)","completed":0,"spawn_s":0.0,"wall_s":0.0,"all_alive":false,"overlapped":false,"peak_rss_bytes":0,"ru_maxrss_bytes":0,"user_s":0.0,"sys_s":0.0,"threads":0,"page_tables_bytes":0,"runtime_version":"rustc"}"#;
+/// A real run of the driver (`--tasks 1,10k,40k --sleep 0.5` on the six Rust runtimes, on
+/// this project's machine): threads and may at 40,000 were skipped by the default limits.
+fn fixture() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/run")
+}
+
+/// A copy of the fixture to render into.
+fn fixture_copy(name: &str) -> PathBuf {
+    let dir = temp_dir(name);
+    for file in ["results.jsonl", "env.json"] {
+        std::fs::copy(fixture().join(file), dir.join(file)).unwrap();
+    }
+    dir
+}
+
+/// The first line of the fixture's results: a successful tokio row... and a skipped one.
+fn fixture_rows() -> (String, String) {
+    let text = std::fs::read_to_string(fixture().join("results.jsonl")).unwrap();
+    let ok = text
+        .lines()
+        .find(|l| l.contains("\"runtime\":\"tokio\""))
+        .unwrap();
+    let skipped = text
+        .lines()
+        .find(|l| l.contains("\"status\":\"skipped\""))
+        .unwrap();
+    (ok.to_string(), skipped.to_string())
+}
 
 /// Renders `dir`, which must succeed, and returns report.md.
 fn render_ok(dir: &std::path::Path) -> String {
@@ -27,55 +53,47 @@ fn render_ok(dir: &std::path::Path) -> String {
 }
 
 #[test]
-fn renders_a_results_directory_with_skipped_cells_and_malformed_lines() {
-    let dir = temp_dir("render");
-    std::fs::write(
-        dir.join("results.jsonl"),
-        format!("{ROW_OK}\n{{broken\n{ROW_SKIPPED}\n"),
-    )
-    .unwrap();
-    std::fs::write(
-        dir.join("env.json"),
-        r#"{"date":"2026-01-01T00:00:00Z","cpu_model":"Test CPU","limits":{"vm.max_map_count":"65530"}}"#,
-    )
-    .unwrap();
+fn renders_a_real_run_with_its_skipped_cells_kernel_share_and_charts() {
+    let dir = fixture_copy("render");
     let report = render_ok(&dir);
-    assert!(report.contains("| tokio | 1.54.1 | 3.3 |"), "{report}");
+    let tokio = report
+        .lines()
+        .find(|l| l.starts_with("| Rust tokio | tokio 1.54.1 | "))
+        .unwrap_or_else(|| panic!("{report}"));
+    assert_eq!(tokio.matches(" | ").count(), 8, "{tokio}");
     assert!(
-        report.contains("| threads | rustc | skipped [1] |"),
+        report.contains("1. Rust threads at 40,000 tasks: skipped: OS limit: cannot run 40000 tasks: kernel.pid_max is 32768"),
         "{report}"
     );
-    assert!(report.contains(
-        "1. threads at 1,000 tasks: skipped: OS limit: cannot run 1000 tasks: kernel.pid_max is 10"
-    ));
-    assert!(report.contains("1 malformed line(s) of results.jsonl were skipped."));
-    assert!(report.contains("Measured on 2026-01-01T00:00:00Z (Test CPU)"));
-    assert!(
-        report.contains("| limits.vm.max_map_count | 65530 |"),
-        "{report}"
-    );
-    let svg = std::fs::read_to_string(dir.join("peak-1000.svg")).unwrap();
-    let doc = roxmltree::Document::parse(&svg).expect("well-formed SVG");
-    let labels: Vec<&str> = doc
-        .descendants()
-        .filter_map(|n| n.text())
-        .map(str::trim)
-        .collect();
-    assert!(
-        labels.contains(&"tokio"),
-        "the chart names the runtime: {labels:?}"
-    );
+    assert!(report.contains("## The kernel's share (MiB, medians)"));
+    assert!(report.contains("| Rust threads | 10,000 | "), "{report}");
+    assert!(report.contains("## Two readings of each peak"));
+    assert!(report.contains("| Rust tokio (tokio) | Rust | stackless | tokio 1.54.1 | `"));
+    for chart in ["peak-10000.svg", "kernel-10000.svg", "peak-vs-tasks.svg"] {
+        let svg = std::fs::read_to_string(dir.join(chart)).unwrap();
+        let doc = roxmltree::Document::parse(&svg).expect("well-formed SVG");
+        let labels: Vec<&str> = doc
+            .descendants()
+            .filter_map(|n| n.text())
+            .map(str::trim)
+            .collect();
+        assert!(
+            labels.contains(&"Rust tokio"),
+            "{chart} names the runtime: {labels:?}"
+        );
+    }
+}
+
+/// The whole report of the fixture, as it renders: any change to it is seen and reviewed.
+#[test]
+fn the_report_of_a_real_run_is_unchanged() {
+    let dir = fixture_copy("snapshot");
+    insta::assert_snapshot!(render_ok(&dir));
 }
 
 #[test]
 fn rewrites_only_the_results_section_of_a_readme() {
-    let dir = temp_dir("readme");
-    std::fs::write(dir.join("results.jsonl"), format!("{ROW_OK}\n")).unwrap();
-    std::fs::write(
-        dir.join("env.json"),
-        r#"{"date":"2026-01-01T00:00:00Z","cores":2}"#,
-    )
-    .unwrap();
+    let dir = fixture_copy("readme");
     let readme = dir.join("README.md");
     let old = "# Title\n\n<!-- results:begin -->\nstale\n<!-- results:end -->\n\n## After\n";
     std::fs::write(&readme, old).unwrap();
@@ -98,12 +116,9 @@ fn rewrites_only_the_results_section_of_a_readme() {
         "{text}"
     );
     assert!(!text.contains("stale"));
-    assert!(
-        text.contains("Measured 2026-01-01T00:00:00Z: unknown, 2 cores"),
-        "{text}"
-    );
-    assert!(text.contains("| tokio | 1.54.1 | 3.3 |"), "{text}");
-    assert!(text.contains("/peak-1000.svg)"), "{text}");
+    assert!(text.contains(" cores, 24 GiB, Linux "), "{text}");
+    assert!(text.contains("| Rust tokio | tokio 1.54.1 | "), "{text}");
+    assert!(text.contains("/peak-40000.svg)"), "{text}");
 }
 
 /// A results directory holding `rows` and a small env.json.
@@ -116,19 +131,20 @@ fn results_dir(name: &str, rows: &str) -> PathBuf {
 
 #[test]
 fn bad_input_is_one_line_naming_it_and_exit_2() {
-    let good = results_dir("bad-good", &format!("{ROW_OK}\n"));
+    let (row_ok, _) = fixture_rows();
+    let good = results_dir("bad-good", &format!("{row_ok}\n"));
     let good = good.to_str().unwrap().to_string();
     let empty = temp_dir("bad-empty");
     let no_env = temp_dir("bad-no-env");
-    std::fs::write(no_env.join("results.jsonl"), format!("{ROW_OK}\n")).unwrap();
-    let bad_env = results_dir("bad-env", &format!("{ROW_OK}\n"));
+    std::fs::write(no_env.join("results.jsonl"), format!("{row_ok}\n")).unwrap();
+    let bad_env = results_dir("bad-env", &format!("{row_ok}\n"));
     std::fs::write(bad_env.join("env.json"), "{not json").unwrap();
-    let array_env = results_dir("array-env", &format!("{ROW_OK}\n"));
+    let array_env = results_dir("array-env", &format!("{row_ok}\n"));
     std::fs::write(array_env.join("env.json"), "[1, 2]").unwrap();
     let rows_dir = temp_dir("rows-dir");
     std::fs::create_dir(rows_dir.join("results.jsonl")).unwrap();
     std::fs::write(rows_dir.join("env.json"), "{}").unwrap();
-    let bad_estimates = results_dir("bad-estimates", &format!("{ROW_OK}\n"));
+    let bad_estimates = results_dir("bad-estimates", &format!("{row_ok}\n"));
     let estimates = bad_estimates.join("launch-cost/spawn_join_1000/tokio/new");
     std::fs::create_dir_all(&estimates).unwrap();
     std::fs::write(estimates.join("estimates.json"), "{}").unwrap();
@@ -155,10 +171,13 @@ fn bad_input_is_one_line_naming_it_and_exit_2() {
         ),
         (vec![path(&empty)], "results.jsonl".into()),
         (vec![path(&no_env)], "env.json".into()),
-        (vec![path(&bad_env)], "env.json is not a JSON object".into()),
+        (
+            vec![path(&bad_env)],
+            "env.json is not an environment record".into(),
+        ),
         (
             vec![path(&array_env)],
-            "env.json is not a JSON object".into(),
+            "env.json is not an environment record".into(),
         ),
         (vec![path(&rows_dir)], "results.jsonl".into()),
         (
@@ -222,19 +241,20 @@ fn bad_input_is_one_line_naming_it_and_exit_2() {
 /// counted as malformed and every other row is kept.
 #[test]
 fn a_results_file_cut_short_renders_what_it_holds() {
-    let mut failed = ROW_SKIPPED.replace("\"index\":2", "\"index\":3");
-    failed = failed.replace("kernel.pid_max is 10", "kernel.pid_max is 10 – «é»");
+    let (ok, skipped) = fixture_rows();
+    let failed = skipped
+        .replace("\"index\":13", "\"index\":19")
+        .replace("OS limit", "OS limit – «é»");
     // One byte into the two of 'é'.
     let cut = failed.find('é').unwrap() + 1;
-    let half = &failed.as_bytes()[..cut];
-    let mut bytes = format!("{ROW_OK}\n{ROW_SKIPPED}\n").into_bytes();
-    bytes.extend_from_slice(half);
+    let mut bytes = format!("{ok}\n{skipped}\n").into_bytes();
+    bytes.extend_from_slice(&failed.as_bytes()[..cut]);
     let dir = results_dir("cut-short", "");
     std::fs::write(dir.join("results.jsonl"), bytes).unwrap();
     let report = render_ok(&dir);
-    assert!(report.contains("| tokio | 1.54.1 | 3.3 |"), "{report}");
+    assert!(report.contains("| tokio | tokio 1.54.1 | "), "{report}");
     assert!(
-        report.contains("| threads | rustc | skipped [1] |"),
+        report.contains("| threads |  | – | skipped [1] |"),
         "{report}"
     );
     assert!(report.contains("1 malformed line(s) of results.jsonl were skipped."));

@@ -1,0 +1,451 @@
+//! The implementations: one folder each (`crates/bench-<name>/` for Rust, `peers/<name>/` for
+//! the other languages), each described by a `bench.toml` manifest. The driver, the report,
+//! `scripts/diff.sh` and the conformance tests find them here, so that adding one is adding a
+//! folder.
+//!
+//! ```toml
+//! name = "tokio"                 # the folder's name: crates/bench-tokio or peers/tokio
+//! label = "tokio"                # as the tables show it [default: name]
+//! language = "Rust"
+//! model = "stackless"            # os-threads, stackful, stackless or event-loop
+//! order = 20                     # place in the tables: Rust first, then the article's order
+//! source = "src/main.rs"         # the program, for scripts/diff.sh
+//! build = [["cargo", "build", "--release", "--locked", "-p", "bench-tokio"]]
+//! run = ["{target}/release/bench-tokio"]              # TASKS --sleep SECONDS are appended
+//! version = ["{target}/release/bench-tokio", "--version"]   # its first line is the version
+//! toolchain = ["cargo", "--version"]   # succeeds when the toolchain is installed
+//! install = "rustup (rust-toolchain.toml)"           # what installs it
+//! self_report = true             # prints its own JSON line (the Rust harness)
+//! stress_runs = 500              # runs at each tiny sleep in the conformance tests
+//! bytes_per_task_bound = 4096    # the preflight's bound before any cell is measured
+//! env = { GOTOOLCHAIN = "local" }   # set for every command of it [default: none]
+//! [limits]                       # what each task takes of the OS limits
+//! threads_per_task = 0
+//! mappings_per_task = 0
+//! io_uring = false
+//! ```
+//!
+//! In commands, `{root}` is the repository, `{dir}` the folder, `{target}` Cargo's target
+//! directory and `{build}` a build directory of the implementation's own under it.
+
+use harness::limits::{self, Shortfall};
+use serde::Deserialize;
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// How an implementation runs its tasks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Model {
+    OsThreads,
+    Stackful,
+    Stackless,
+    EventLoop,
+}
+
+impl Model {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Model::OsThreads => "OS threads",
+            Model::Stackful => "stackful",
+            Model::Stackless => "stackless",
+            Model::EventLoop => "event loop",
+        }
+    }
+}
+
+/// What each task takes of the OS limits.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Limits {
+    #[serde(default)]
+    pub threads_per_task: u64,
+    #[serde(default)]
+    pub mappings_per_task: u64,
+    #[serde(default)]
+    pub io_uring: bool,
+}
+
+/// A `bench.toml`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    pub name: String,
+    pub label: Option<String>,
+    pub language: String,
+    pub model: Model,
+    pub order: u32,
+    pub source: String,
+    #[serde(default)]
+    pub build: Vec<Vec<String>>,
+    pub run: Vec<String>,
+    pub version: Vec<String>,
+    pub toolchain: Vec<String>,
+    pub install: String,
+    #[serde(default)]
+    pub self_report: bool,
+    #[serde(default = "default_stress_runs")]
+    pub stress_runs: usize,
+    pub bytes_per_task_bound: u64,
+    #[serde(default)]
+    pub limits: Limits,
+    /// Variables set for every command of it: building, running, its version.
+    #[serde(default)]
+    pub env: std::collections::BTreeMap<String, String>,
+}
+
+fn default_stress_runs() -> usize {
+    500
+}
+
+pub const MANIFEST: &str = "bench.toml";
+
+/// One implementation found in the repository.
+#[derive(Debug, Clone)]
+pub struct Implementation {
+    pub manifest: Manifest,
+    /// Its folder.
+    pub dir: PathBuf,
+    root: PathBuf,
+}
+
+/// Every implementation under `root`, in the tables' order; a manifest that cannot be read
+/// is an error that names it.
+pub fn discover(root: &Path) -> Result<Vec<Implementation>, String> {
+    let mut found = Vec::new();
+    for (parent, prefix) in [("crates", "bench-"), ("peers", "")] {
+        let Ok(entries) = std::fs::read_dir(root.join(parent)) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let dir = entry.path();
+            let folder = entry.file_name().to_string_lossy().into_owned();
+            let Some(name) = folder.strip_prefix(prefix) else {
+                continue;
+            };
+            let path = dir.join(MANIFEST);
+            if !path.is_file() {
+                continue;
+            }
+            let manifest = read_manifest(&path)?;
+            if manifest.name != name {
+                return Err(format!(
+                    "{}: name is '{}' but the folder says '{name}'",
+                    path.display(),
+                    manifest.name
+                ));
+            }
+            found.push(Implementation {
+                manifest,
+                dir,
+                root: root.to_path_buf(),
+            });
+        }
+    }
+    found.sort_by(|a, b| {
+        (a.manifest.order, &a.manifest.name).cmp(&(b.manifest.order, &b.manifest.name))
+    });
+    Ok(found)
+}
+
+fn read_manifest(path: &Path) -> Result<Manifest, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let manifest: Manifest = toml::from_str(&text)
+        .map_err(|e| format!("{}: {}", path.display(), e.to_string().replace('\n', " ")))?;
+    if manifest.run.is_empty() || manifest.version.is_empty() || manifest.toolchain.is_empty() {
+        return Err(format!(
+            "{}: run, version and toolchain must each name a command",
+            path.display()
+        ));
+    }
+    Ok(manifest)
+}
+
+/// The repository this crate is part of: where the implementations are.
+pub fn repository_root() -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    root.canonicalize().unwrap_or(root)
+}
+
+/// Cargo's target directory for the repository at `root`.
+pub fn target_dir(root: &Path) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"))
+}
+
+impl Implementation {
+    pub fn name(&self) -> &str {
+        &self.manifest.name
+    }
+
+    /// A command as a reader can run it from the repository: paths inside it made relative.
+    pub fn display(&self, command: &[String]) -> Vec<String> {
+        let root = format!("{}/", self.root.display());
+        command.iter().map(|word| word.replace(&root, "")).collect()
+    }
+
+    pub fn label(&self) -> &str {
+        self.manifest
+            .label
+            .as_deref()
+            .unwrap_or(&self.manifest.name)
+    }
+
+    /// The program's source, as scripts/diff.sh shows it.
+    pub fn source(&self) -> PathBuf {
+        self.dir.join(&self.manifest.source)
+    }
+
+    /// A command of the manifest with its placeholders filled in.
+    pub fn expand(&self, command: &[String]) -> Vec<String> {
+        let target = target_dir(&self.root);
+        let build = target.join("peers").join(&self.manifest.name);
+        command
+            .iter()
+            .map(|word| {
+                word.replace("{root}", &self.root.to_string_lossy())
+                    .replace("{dir}", &self.dir.to_string_lossy())
+                    .replace("{target}", &target.to_string_lossy())
+                    .replace("{build}", &build.to_string_lossy())
+            })
+            .collect()
+    }
+
+    /// The variables its manifest sets, with placeholders filled in.
+    pub fn environment(&self) -> Vec<(OsString, OsString)> {
+        let names = self.manifest.env.keys().map(OsString::from);
+        let values: Vec<String> = self.manifest.env.values().cloned().collect();
+        names
+            .zip(self.expand(&values).into_iter().map(OsString::from))
+            .collect()
+    }
+
+    /// The command that runs `tasks` tasks sleeping `sleep_s` seconds each.
+    pub fn run_command(&self, tasks: usize, sleep_s: f64) -> Vec<String> {
+        let mut command = self.expand(&self.manifest.run);
+        command.extend([tasks.to_string(), "--sleep".into(), sleep_s.to_string()]);
+        command
+    }
+
+    /// Why the toolchain is not here, with the command that installs it; none when it is.
+    pub fn missing_toolchain(&self) -> Option<String> {
+        let command = self.expand(&self.manifest.toolchain);
+        match output(&command, &self.root, &self.environment()) {
+            Ok(_) => None,
+            Err(why) => Some(format!(
+                "no {} toolchain ({why}): install it with {}",
+                self.manifest.language, self.manifest.install
+            )),
+        }
+    }
+
+    /// Builds it, in the repository's root; the error names the command that failed.
+    pub fn build(&self) -> Result<(), String> {
+        if let Some(build) = self.expand(&["{build}".to_string()]).first() {
+            std::fs::create_dir_all(build).map_err(|e| format!("cannot create {build}: {e}"))?;
+        }
+        for command in &self.manifest.build {
+            output(&self.expand(command), &self.root, &self.environment())
+                .map_err(|why| format!("cannot build {}: {why}", self.name()))?;
+        }
+        Ok(())
+    }
+
+    /// The first line of what the version command prints: the exact toolchain or runtime.
+    pub fn version(&self) -> Result<String, String> {
+        let text = output(
+            &self.expand(&self.manifest.version),
+            &self.root,
+            &self.environment(),
+        )?;
+        text.lines()
+            .map(str::trim)
+            .find(|line| !line.is_empty())
+            .map(str::to_string)
+            .ok_or_else(|| format!("the version command of {} printed nothing", self.name()))
+    }
+
+    /// The OS limits that `tasks` tasks of it would break: the same checks a Rust binary
+    /// makes before it spawns.
+    pub fn shortfalls(&self, tasks: usize) -> Vec<Shortfall> {
+        let limits = &self.manifest.limits;
+        let tasks = tasks as u64;
+        let mut shortfalls = limits::for_tasks(
+            tasks * limits.threads_per_task,
+            tasks * limits.mappings_per_task,
+        );
+        if limits.io_uring {
+            shortfalls.extend(limits::io_uring(limits::GLOMMIO_MIN_LOCKED_MEMORY));
+        }
+        shortfalls
+    }
+}
+
+/// Runs `command` in `cwd` with `env` added: what it printed (stdout, or stderr when stdout is
+/// empty), or why it could not run or failed, in one line.
+fn output(command: &[String], cwd: &Path, env: &[(OsString, OsString)]) -> Result<String, String> {
+    let (program, args) = command.split_first().ok_or("an empty command")?;
+    let output = Command::new(program)
+        .args(args)
+        .envs(env.iter().cloned())
+        .current_dir(cwd)
+        .output()
+        .map_err(|e| format!("cannot run {program}: {e}"))?;
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    if !output.status.success() {
+        let last = stderr
+            .lines()
+            .chain(stdout.lines())
+            .rfind(|l| !l.trim().is_empty());
+        return Err(format!(
+            "{} failed ({}){}",
+            command.join(" "),
+            output.status,
+            last.map(|l| format!(": {}", l.trim())).unwrap_or_default()
+        ));
+    }
+    Ok(if stdout.trim().is_empty() {
+        stderr
+    } else {
+        stdout
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(root: &Path, folder: &str, manifest: &str) {
+        let dir = root.join(folder);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(MANIFEST), manifest).unwrap();
+    }
+
+    const PEER: &str = r#"
+name = "echo"
+language = "Shell"
+model = "event-loop"
+order = 5
+source = "run.sh"
+build = [["sh", "-c", "echo built > {build}/out"]]
+run = ["sh", "{dir}/run.sh"]
+version = ["sh", "-c", "echo; echo sh $SHELL_VERSION; echo more"]
+toolchain = ["sh", "-c", "true"]
+install = "apt-get install dash"
+bytes_per_task_bound = 100
+env = { SHELL_VERSION = "1.0" }
+[limits]
+threads_per_task = 1
+mappings_per_task = 2
+"#;
+
+    #[test]
+    fn every_repository_implementation_has_a_manifest_and_the_rust_ones_come_first() {
+        let found = discover(&repository_root()).unwrap();
+        let names: Vec<&str> = found.iter().map(Implementation::name).collect();
+        for rust in ["threads", "tokio", "async-std", "smol", "glommio", "may"] {
+            assert!(names.contains(&rust), "{rust} missing from {names:?}");
+        }
+        assert_eq!(names[0], "threads", "the article's order");
+        let crates: Vec<_> = std::fs::read_dir(repository_root().join("crates"))
+            .unwrap()
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().starts_with("bench-"))
+            .collect();
+        for entry in crates {
+            assert!(
+                entry.path().join(MANIFEST).is_file(),
+                "{} has no {MANIFEST}",
+                entry.path().display()
+            );
+        }
+    }
+
+    #[test]
+    fn a_folder_with_a_manifest_is_an_implementation_with_its_commands_expanded() {
+        let root = tempfile::tempdir().unwrap();
+        write(root.path(), "peers/echo", PEER);
+        std::fs::create_dir_all(root.path().join("peers/no-manifest")).unwrap();
+        let found = discover(root.path()).unwrap();
+        assert_eq!(found.len(), 1);
+        let echo = &found[0];
+        assert_eq!((echo.name(), echo.label()), ("echo", "echo"));
+        let dir = root.path().join("peers/echo");
+        assert_eq!(
+            echo.run_command(100, 0.5),
+            [
+                "sh",
+                &format!("{}/run.sh", dir.display()),
+                "100",
+                "--sleep",
+                "0.5"
+            ]
+        );
+        assert_eq!(echo.missing_toolchain(), None);
+        echo.build().unwrap();
+        let built = target_dir(root.path()).join("peers/echo/out");
+        assert_eq!(std::fs::read_to_string(built).unwrap(), "built\n");
+        assert_eq!(echo.version().unwrap(), "sh 1.0");
+    }
+
+    #[test]
+    fn a_missing_toolchain_names_what_installs_it() {
+        let root = tempfile::tempdir().unwrap();
+        let missing = PEER.replace(
+            r#"toolchain = ["sh", "-c", "true"]"#,
+            r#"toolchain = ["no-such-compiler", "--version"]"#,
+        );
+        write(root.path(), "peers/echo", &missing);
+        let echo = &discover(root.path()).unwrap()[0];
+        let why = echo.missing_toolchain().unwrap();
+        assert!(
+            why.starts_with("no Shell toolchain (cannot run no-such-compiler: "),
+            "{why}"
+        );
+        assert!(
+            why.ends_with("install it with apt-get install dash"),
+            "{why}"
+        );
+    }
+
+    #[test]
+    fn a_bad_manifest_is_an_error_that_names_it() {
+        let root = tempfile::tempdir().unwrap();
+        write(root.path(), "peers/other", PEER);
+        let error = discover(root.path()).unwrap_err();
+        assert!(
+            error.contains("name is 'echo' but the folder says 'other'"),
+            "{error}"
+        );
+        let root = tempfile::tempdir().unwrap();
+        write(
+            root.path(),
+            "peers/echo",
+            &PEER.replace("event-loop", "fibres"),
+        );
+        let error = discover(root.path()).unwrap_err();
+        assert!(
+            error.contains("peers/echo/bench.toml") && error.contains("fibres"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn limits_follow_the_tasks() {
+        let root = tempfile::tempdir().unwrap();
+        write(root.path(), "peers/echo", PEER);
+        let echo = &discover(root.path()).unwrap()[0];
+        assert!(echo.shortfalls(10).is_empty());
+        let pid_max: usize = std::fs::read_to_string("/proc/sys/kernel/pid_max")
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap();
+        let names: Vec<&str> = echo.shortfalls(pid_max).iter().map(|s| s.limit).collect();
+        assert!(names.contains(&"kernel.pid_max"), "{names:?}");
+    }
+}

@@ -1,0 +1,338 @@
+//! The checks every implementation must pass, whatever its language: each run from outside,
+//! through the meter, as the driver runs it. `tests/conformance.rs` runs every check that
+//! applies against every implementation the catalog finds.
+
+use catalog::Implementation;
+use results::format::MIB;
+use results::{Measurement, Status};
+use std::process::Command;
+use std::sync::atomic::AtomicBool;
+use std::time::Duration;
+
+/// What a check found wrong.
+pub type Checked = Result<(), String>;
+
+fn ensure(holds: bool, why: impl FnOnce() -> String) -> Checked {
+    match holds {
+        true => Ok(()),
+        false => Err(why()),
+    }
+}
+
+/// Longer than any run of the checks needs: a run that takes this long has serialised its
+/// tasks or hangs, and is killed so that the check fails rather than waits.
+const TIMEOUT: Duration = Duration::from_secs(60);
+
+/// One run of `tasks` tasks sleeping `sleep_s`, measured.
+fn measure(
+    implementation: &Implementation,
+    tasks: usize,
+    sleep_s: f64,
+    cgroup: bool,
+) -> meter::Outcome {
+    let spec = meter::Spec {
+        name: implementation.name().to_string(),
+        command: implementation
+            .run_command(tasks, sleep_s)
+            .into_iter()
+            .map(Into::into)
+            .collect(),
+        cwd: None,
+        env: implementation.environment(),
+        output: None,
+    };
+    let options = meter::Options {
+        timeout: Some(TIMEOUT),
+        cgroup,
+        ..meter::Options::default()
+    };
+    meter::measure(spec, &options, &AtomicBool::new(false))
+}
+
+/// A run that must succeed: all tasks completed, side by side, and the figures add up.
+fn successful_run(
+    implementation: &Implementation,
+    tasks: usize,
+    sleep_s: f64,
+) -> Result<Measurement, String> {
+    let outcome = measure(implementation, tasks, sleep_s, false);
+    let m = outcome.measurement;
+    let context = || {
+        format!(
+            "{tasks} tasks, sleep {sleep_s} s: {m:?}\nstderr: {}",
+            outcome.stderr
+        )
+    };
+    ensure(m.status == Status::Ok, context)?;
+    ensure(
+        (m.tasks, m.completed) == (Some(tasks), Some(tasks)),
+        context,
+    )?;
+    ensure(m.sleep_s == Some(sleep_s), context)?;
+    let wall = m.wall_s.unwrap_or(0.0);
+    ensure(
+        tasks == 0 || (sleep_s <= wall && wall < 2.0 * sleep_s),
+        || format!("{tasks} sleeps of {sleep_s} s took {wall} s: they did not run side by side"),
+    )?;
+    ensure(m.spawn_s.unwrap_or(f64::MAX) <= wall, context)?;
+    ensure(m.all_alive && m.overlapped, context)?;
+    ensure(
+        m.peak_rss_bytes.unwrap_or(0) > 0 && m.threads.unwrap_or(0) >= 1,
+        context,
+    )?;
+    Ok(m)
+}
+
+/// 2,000 tasks sleeping 1 s all complete, side by side, each counted.
+pub fn runs_overlapping_tasks_and_counts_every_one(implementation: &Implementation) -> Checked {
+    let m = successful_run(implementation, 2000, 1.0)?;
+    ensure(
+        m.user_s.unwrap_or(0.0) + m.sys_s.unwrap_or(0.0) > 0.0,
+        || format!("no CPU time: {m:?}"),
+    )
+}
+
+/// With no task the run measures the bare runtime, and tasks add memory on top of it.
+pub fn tasks_cost_memory_above_the_bare_runtime(implementation: &Implementation) -> Checked {
+    const TASKS: u64 = 2000;
+    let bare = successful_run(implementation, 0, 0.2)?;
+    let loaded = successful_run(implementation, TASKS as usize, 0.5)?;
+    let (bare, loaded) = (
+        bare.peak_rss_bytes.unwrap_or(0),
+        loaded.peak_rss_bytes.unwrap_or(0),
+    );
+    ensure(loaded > bare + TASKS * 64, || {
+        format!("{TASKS} tasks should cost more than 64 B each: {bare} then {loaded} bytes")
+    })
+}
+
+/// Bad input: exit 2, nothing on stdout, one `error:` line that names the bad value.
+pub fn bad_usage_is_one_error_line_and_exit_2(implementation: &Implementation) -> Checked {
+    let run = implementation.expand(&implementation.manifest.run);
+    for (args, named) in [
+        (&["abc"][..], "'abc'"),
+        (&["-5"][..], "'-5'"),
+        (&["1.5"][..], "'1.5'"),
+        (&["10", "--sleep", "-1"][..], "'-1'"),
+        (&["10", "--bogus"][..], "--bogus"),
+        (&[][..], "missing task count"),
+    ] {
+        let output = Command::new(&run[0])
+            .args(&run[1..])
+            .args(args)
+            .envs(implementation.environment())
+            .output()
+            .map_err(|e| format!("cannot run {}: {e}", run[0]))?;
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let context = || {
+            format!(
+                "{args:?}: exit {:?}, stdout {stdout:?}, stderr {stderr:?}",
+                output.status.code()
+            )
+        };
+        ensure(output.status.code() == Some(2), context)?;
+        ensure(stdout.is_empty(), context)?;
+        ensure(stderr.lines().count() == 1, context)?;
+        ensure(
+            stderr.starts_with("error: ") && stderr.contains(named),
+            context,
+        )?;
+    }
+    Ok(())
+}
+
+/// Runs at the shortest sleeps, where timers fire while tasks are still being set up: the
+/// manifest's `stress_runs` runs of 1,000 tasks at each of 0 and 1 ms, back to back in two
+/// streams so that both cores are busy and threads get preempted. Any crash, hang or lost
+/// task fails, with the count of bad runs.
+pub fn no_crash_hang_or_lost_task_at_tiny_sleeps(implementation: &Implementation) -> Checked {
+    const STREAMS: usize = 2;
+    const TASKS: usize = 1000;
+    let runs = implementation.manifest.stress_runs;
+    let failures: Vec<String> = std::thread::scope(|scope| {
+        let streams: Vec<_> = (0..STREAMS)
+            .map(|stream| {
+                scope.spawn(move || {
+                    let mut failures = Vec::new();
+                    for sleep in [0.0, 0.001] {
+                        for index in (stream..runs).step_by(STREAMS) {
+                            let m = measure(implementation, TASKS, sleep, false).measurement;
+                            if m.status != Status::Ok || m.completed != Some(TASKS) {
+                                let why = m
+                                    .error
+                                    .unwrap_or_else(|| format!("{:?} completed", m.completed));
+                                failures.push(format!("--sleep {sleep}, run {}: {why}", index + 1));
+                            }
+                        }
+                    }
+                    failures
+                })
+            })
+            .collect();
+        streams
+            .into_iter()
+            .flat_map(|stream| stream.join().expect("a stream of runs ends"))
+            .collect()
+    });
+    ensure(failures.is_empty(), || {
+        format!(
+            "{} of {} runs failed:\n{}",
+            failures.len(),
+            2 * runs,
+            failures.join("\n")
+        )
+    })
+}
+
+/// Started by a parent holding 256 MiB, the peak is the program's own while `ru_maxrss`
+/// carries the parent's size.
+pub fn peak_is_its_own_under_a_large_parent(implementation: &Implementation) -> Checked {
+    const PARENT_MIB: usize = 256;
+    let ballast = vec![1u8; PARENT_MIB << 20];
+    let m = successful_run(implementation, 0, 0.0);
+    drop(std::hint::black_box(ballast));
+    let m = m?;
+    let ru_maxrss = m.ru_maxrss_bytes.unwrap_or(0) as f64;
+    ensure(ru_maxrss >= PARENT_MIB as f64 * MIB, || {
+        format!("ru_maxrss {ru_maxrss} should show the parent's {PARENT_MIB} MiB")
+    })?;
+    // Were it the parent's, it would be 256 MiB at least.
+    let peak = m.peak_rss_bytes.unwrap_or(0) as f64;
+    ensure(peak < (PARENT_MIB - 64) as f64 * MIB, || {
+        format!("peak {peak} is not the bare runtime's own (ru_maxrss {ru_maxrss})")
+    })
+}
+
+/// A number from `/proc/sys/...`, such as `kernel/pid_max`.
+pub fn sysctl(name: &str) -> u64 {
+    harness::proc::read_number(&format!("/proc/sys/{name}")).unwrap_or(u64::MAX)
+}
+
+/// Asking for more tasks than a limit allows is a clear failure, never a crash: exit 3 and
+/// one line where the program can tell (the Rust binaries name the limit, its value and the
+/// command that raises it), else a failed run with the runtime's own words.
+pub fn os_limits_are_reported(implementation: &Implementation) -> Checked {
+    let limits = &implementation.manifest.limits;
+    let (pid_max, max_map_count) = (sysctl("kernel/pid_max"), sysctl("vm/max_map_count"));
+    // The fewest tasks past each limit that the implementation's tasks take a share of.
+    let cases = [
+        (limits.threads_per_task, "kernel.pid_max", pid_max),
+        (limits.mappings_per_task, "vm.max_map_count", max_map_count),
+    ]
+    .into_iter()
+    .filter_map(|(per_task, limit, current)| {
+        Some((current.checked_div(per_task)? + 1, limit, current))
+    });
+    for (tasks, limit, current) in cases {
+        let outcome = measure(implementation, tasks as usize, 0.0, false);
+        let m = &outcome.measurement;
+        let context = || {
+            format!(
+                "{tasks} tasks, past {limit} {current}: {m:?}\nstderr: {}",
+                outcome.stderr
+            )
+        };
+        ensure(m.status == Status::Failed && m.signal.is_none(), context)?;
+        let error = m.error.clone().unwrap_or_default();
+        if m.exit_code == Some(3) {
+            ensure(outcome.stderr.trim().lines().count() == 1, context)?;
+        } else {
+            ensure(!error.is_empty(), context)?;
+        }
+        if implementation.manifest.self_report {
+            ensure(m.exit_code == Some(3), context)?;
+            ensure(error.contains(&format!("{limit} is {current}, ")), context)?;
+            ensure(error.contains(&format!("sysctl -w {limit}=")), context)?;
+        }
+    }
+    Ok(())
+}
+
+/// `--help` and `--version` answer on stdout with exit 0; the version is the one the
+/// catalog records.
+pub fn help_and_version(implementation: &Implementation) -> Checked {
+    let run = implementation.expand(&implementation.manifest.run);
+    let help = Command::new(&run[0])
+        .args(&run[1..])
+        .arg("--help")
+        .output()
+        .map_err(|e| e.to_string())?;
+    let text = String::from_utf8_lossy(&help.stdout);
+    ensure(
+        help.status.success() && text.contains("--sleep <SECONDS>"),
+        || format!("{help:?}"),
+    )?;
+    let version = implementation.version()?;
+    ensure(!version.is_empty() && !version.contains("unknown"), || {
+        version.clone()
+    })
+}
+
+/// OS threads: every task is a thread of the process, all alive at once.
+pub fn every_task_is_an_os_thread(implementation: &Implementation) -> Checked {
+    let m = successful_run(implementation, 500, 1.0)?;
+    let threads = m.threads.unwrap_or(0);
+    ensure(threads > 500, || {
+        format!("500 tasks, but at most {threads} threads were seen")
+    })
+}
+
+/// The largest task count up to `wanted` that the OS limits allow for it now.
+fn allowed_tasks(implementation: &Implementation, wanted: usize) -> usize {
+    let mut tasks = wanted;
+    while tasks > 1000 && !implementation.shortfalls(tasks).is_empty() {
+        tasks = tasks * 9 / 10;
+    }
+    tasks
+}
+
+/// The meter's peak and the program's own reading of it agree within 0.1%, at 100,000 tasks
+/// (or the most the OS limits allow).
+pub fn meter_agrees_with_the_programs_own_peak(implementation: &Implementation) -> Checked {
+    let tasks = allowed_tasks(implementation, 100_000);
+    let outcome = measure(implementation, tasks, 1.0, false);
+    let m = &outcome.measurement;
+    ensure(m.status == Status::Ok, || format!("{m:?}"))?;
+    let own = outcome
+        .stdout
+        .lines()
+        .find_map(|line| serde_json::from_str::<harness::Report>(line).ok())
+        .ok_or_else(|| format!("no report of its own on stdout: {}", outcome.stdout))?;
+    let own = own.peak_rss_bytes as f64;
+    let meter = m.peak_rss_bytes.unwrap_or(0) as f64;
+    let gap = (own - meter).abs() / meter;
+    ensure(gap <= 0.001, || {
+        format!(
+            "{tasks} tasks: the meter read {meter} bytes, the program {own}: {:.3}% apart",
+            gap * 100.0
+        )
+    })
+}
+
+/// In a memory cgroup of its own, 10,000 OS threads show a kernel part of at least their
+/// 10,000 kernel stacks of 16 KiB; where no cgroup can be made, it says why.
+pub fn the_kernel_share_counts_every_thread_stack(implementation: &Implementation) -> Checked {
+    if let Err(why) = meter::cgroup_version() {
+        eprintln!(
+            "{}: the kernel's share is not checked: {why}",
+            implementation.name()
+        );
+        return Ok(());
+    }
+    let tasks = allowed_tasks(implementation, 10_000);
+    let outcome = measure(implementation, tasks, 1.0, true);
+    let m = &outcome.measurement;
+    ensure(m.status == Status::Ok, || format!("{m:?}"))?;
+    let kernel = m
+        .kernel
+        .as_ref()
+        .and_then(|k| k.kernel_peak_bytes)
+        .unwrap_or(0);
+    let stacks = tasks as u64 * 16 * 1024;
+    ensure(kernel >= stacks, || {
+        format!(
+            "{tasks} threads: the kernel's part is {kernel} bytes, below their stacks' {stacks}"
+        )
+    })
+}

@@ -1,0 +1,230 @@
+//! A memory cgroup of its own for each run, so that the kernel's memory for the program is
+//! counted with it: cgroup v2 (`memory.peak`, `memory.stat`) or v1
+//! (`memory.max_usage_in_bytes`, `memory.kmem.max_usage_in_bytes`). Made before the program
+//! starts, joined by it before exec, removed after it ends.
+
+use results::Kernel;
+use std::fs::File;
+use std::os::fd::{AsRawFd, RawFd};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+const ROOT: &str = "/sys/fs/cgroup";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Version {
+    V1,
+    V2,
+}
+
+impl Version {
+    pub fn name(self) -> &'static str {
+        match self {
+            Version::V1 => "v1",
+            Version::V2 => "v2",
+        }
+    }
+}
+
+/// The most of each kernel part seen in v2's `memory.stat`.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct KernelParts {
+    pub kernel: Option<u64>,
+    pub kernel_stack: Option<u64>,
+    pub pagetables: Option<u64>,
+    pub slab: Option<u64>,
+}
+
+impl KernelParts {
+    fn parse(stat: &str) -> KernelParts {
+        let mut parts = KernelParts::default();
+        for line in stat.lines() {
+            let Some((key, value)) = line.split_once(' ') else {
+                continue;
+            };
+            let Ok(value) = value.trim().parse::<u64>() else {
+                continue;
+            };
+            match key {
+                "kernel" => parts.kernel = Some(value),
+                "kernel_stack" => parts.kernel_stack = Some(value),
+                "pagetables" => parts.pagetables = Some(value),
+                "slab" => parts.slab = Some(value),
+                _ => {}
+            }
+        }
+        parts
+    }
+
+    fn keep_most(&mut self, seen: KernelParts) {
+        let most = |a: Option<u64>, b: Option<u64>| a.max(b);
+        self.kernel = most(self.kernel, seen.kernel);
+        self.kernel_stack = most(self.kernel_stack, seen.kernel_stack);
+        self.pagetables = most(self.pagetables, seen.pagetables);
+        self.slab = most(self.slab, seen.slab);
+    }
+}
+
+/// A cgroup made for one run.
+pub struct Cgroup {
+    version: Version,
+    dir: PathBuf,
+    /// `cgroup.procs`, open for the child to write itself into before exec.
+    procs: File,
+    most: KernelParts,
+}
+
+/// Which memory cgroup hierarchy this machine has, or why none can be used.
+pub fn detect() -> Result<Version, String> {
+    let root = Path::new(ROOT);
+    if root.join("cgroup.controllers").is_file() {
+        let enabled =
+            std::fs::read_to_string(root.join("cgroup.subtree_control")).unwrap_or_default();
+        return match enabled.split_whitespace().any(|c| c == "memory") {
+            true => Ok(Version::V2),
+            false => Err(format!(
+                "the memory controller is not enabled in {ROOT}/cgroup.subtree_control"
+            )),
+        };
+    }
+    if root.join("memory/memory.max_usage_in_bytes").is_file() {
+        return Ok(Version::V1);
+    }
+    Err(format!("no memory cgroup controller is mounted at {ROOT}"))
+}
+
+fn read_u64(path: &Path) -> Option<u64> {
+    std::fs::read_to_string(path).ok()?.trim().parse().ok()
+}
+
+impl Cgroup {
+    /// Makes a new, empty memory cgroup, or says why it cannot (not root, no controller).
+    pub fn create() -> Result<Cgroup, String> {
+        static MADE: AtomicUsize = AtomicUsize::new(0);
+        let version = detect()?;
+        let parent = match version {
+            Version::V1 => Path::new(ROOT).join("memory"),
+            Version::V2 => PathBuf::from(ROOT),
+        };
+        let name = format!(
+            "tasks-bench-{}-{}",
+            std::process::id(),
+            MADE.fetch_add(1, Ordering::Relaxed)
+        );
+        let dir = parent.join(name);
+        std::fs::create_dir(&dir).map_err(|e| {
+            format!(
+                "cannot create a memory cgroup under {}: {e} (the kernel's share needs root)",
+                parent.display()
+            )
+        })?;
+        let procs = std::fs::OpenOptions::new()
+            .write(true)
+            .open(dir.join("cgroup.procs"));
+        match procs {
+            Ok(procs) => Ok(Cgroup {
+                version,
+                dir,
+                procs,
+                most: KernelParts::default(),
+            }),
+            Err(e) => {
+                let _ = std::fs::remove_dir(&dir);
+                Err(format!("cannot open {}/cgroup.procs: {e}", dir.display()))
+            }
+        }
+    }
+
+    /// The file a process writes `0` into to join.
+    pub fn procs_fd(&self) -> RawFd {
+        self.procs.as_raw_fd()
+    }
+
+    /// Reads what only a current value tells (v2's kernel parts), keeping the most seen.
+    pub fn sample(&mut self) {
+        if self.version == Version::V2 {
+            if let Ok(stat) = std::fs::read_to_string(self.dir.join("memory.stat")) {
+                self.most.keep_most(KernelParts::parse(&stat));
+            }
+        }
+    }
+
+    /// What the run cost, once it has ended.
+    pub fn kernel(&mut self) -> Option<Kernel> {
+        self.sample();
+        let file = |name: &str| read_u64(&self.dir.join(name));
+        let (total, kernel) = match self.version {
+            Version::V1 => (
+                file("memory.max_usage_in_bytes")?,
+                file("memory.kmem.max_usage_in_bytes"),
+            ),
+            Version::V2 => (file("memory.peak")?, self.most.kernel),
+        };
+        Some(Kernel {
+            cgroup: self.version.name().into(),
+            total_peak_bytes: total,
+            kernel_peak_bytes: kernel,
+            kernel_stack_bytes: self.most.kernel_stack,
+            page_tables_bytes: self.most.pagetables,
+            slab_bytes: self.most.slab,
+        })
+    }
+
+    /// Kills whatever the program left behind in the cgroup, and removes it.
+    pub fn remove(self) {
+        for _ in 0..200 {
+            let procs = std::fs::read_to_string(self.dir.join("cgroup.procs")).unwrap_or_default();
+            let pids: Vec<i32> = procs
+                .lines()
+                .filter_map(|l| l.trim().parse().ok())
+                .collect();
+            for &pid in &pids {
+                // SAFETY: kill only sends a signal.
+                unsafe { libc::kill(pid, libc::SIGKILL) };
+            }
+            if pids.is_empty() && std::fs::remove_dir(&self.dir).is_ok() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        eprintln!(
+            "warning: cannot remove the cgroup {}: remove it with rmdir",
+            self.dir.display()
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn v2_kernel_parts_keep_the_most_seen() {
+        let mut most = KernelParts::default();
+        most.keep_most(KernelParts::parse(
+            "anon 100\nkernel 4096\nkernel_stack 16384\npagetables 8192\nslab 300\n",
+        ));
+        most.keep_most(KernelParts::parse("kernel 2048\nkernel_stack 32768\n"));
+        assert_eq!(most.kernel, Some(4096));
+        assert_eq!(most.kernel_stack, Some(32768));
+        assert_eq!(most.pagetables, Some(8192));
+        assert_eq!(most.slab, Some(300));
+    }
+
+    /// Made, entered by nobody, read and removed; or unavailable with a reason.
+    #[test]
+    fn a_cgroup_is_made_and_removed_or_says_why_not() {
+        match Cgroup::create() {
+            Ok(mut cgroup) => {
+                let dir = cgroup.dir.clone();
+                assert!(dir.is_dir());
+                let kernel = cgroup.kernel().expect("a fresh cgroup has a peak");
+                assert_eq!(kernel.cgroup, detect().unwrap().name());
+                cgroup.remove();
+                assert!(!dir.exists());
+            }
+            Err(why) => assert!(!why.is_empty()),
+        }
+    }
+}

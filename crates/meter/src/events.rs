@@ -1,0 +1,179 @@
+//! The program's launch events (`harness::events`), read from a named pipe and stamped with
+//! the meter's clock as each line arrives.
+
+use harness::events::Event;
+use std::ffi::CString;
+use std::fs::File;
+use std::io::Read;
+use std::os::fd::AsRawFd;
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+/// A line the program wrote, with when it arrived; or why it is not an event.
+pub type Stamped = (Instant, Result<Event, String>);
+
+/// The pipe, and the thread that reads it.
+pub struct Listener {
+    /// The directory holding the pipe, removed with it.
+    _dir: tempfile::TempDir,
+    path: PathBuf,
+    /// Held open so that the pipe never reads as closed before the program opens it.
+    _writer: File,
+    stop: Arc<AtomicBool>,
+    /// Every line read so far.
+    lines: Arc<Mutex<Vec<Stamped>>>,
+    reader: JoinHandle<()>,
+}
+
+impl Listener {
+    /// Makes the pipe and starts reading it.
+    pub fn start() -> Result<Listener, String> {
+        let dir = tempfile::Builder::new()
+            .prefix("meter-events-")
+            .tempdir()
+            .map_err(|e| format!("cannot make a directory for the events pipe: {e}"))?;
+        let path = dir.path().join("events");
+        let c_path = CString::new(path.as_os_str().as_bytes()).expect("no NUL in a temp path");
+        // SAFETY: mkfifo reads a NUL-terminated path.
+        if unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) } != 0 {
+            return Err(format!(
+                "cannot make the events pipe {}: {}",
+                path.display(),
+                std::io::Error::last_os_error()
+            ));
+        }
+        let open = |write: bool| {
+            std::fs::OpenOptions::new()
+                .read(!write)
+                .write(write)
+                .custom_flags(libc::O_NONBLOCK)
+                .open(&path)
+                .map_err(|e| format!("cannot open the events pipe {}: {e}", path.display()))
+        };
+        let reader_end = open(false)?;
+        let writer = open(true)?;
+        let stop = Arc::new(AtomicBool::new(false));
+        let lines = Arc::new(Mutex::new(Vec::new()));
+        let reader = {
+            let (stop, lines) = (stop.clone(), lines.clone());
+            std::thread::spawn(move || read_until_stopped(reader_end, &stop, &lines))
+        };
+        Ok(Listener {
+            _dir: dir,
+            path,
+            _writer: writer,
+            stop,
+            lines,
+            reader,
+        })
+    }
+
+    /// What the program is given as `BENCH_EVENTS`.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Whether now is when the program's tasks wake and are joined: from just before their
+    /// sleep ends (by its `start` event) until its `done` event, for at most `longest`.
+    pub fn waking(&self, now: Instant, longest: Duration) -> bool {
+        let lines = self.lines.lock().expect("the reader never panics");
+        let sleep_ends = lines.iter().find_map(|(at, event)| match event {
+            Ok(Event::Start { sleep_s, .. }) => Some(*at + Duration::from_secs_f64(*sleep_s)),
+            _ => None,
+        });
+        let done = lines
+            .iter()
+            .any(|(_, e)| matches!(e, Ok(Event::Done { .. })));
+        let early = Duration::from_millis(20);
+        sleep_ends.is_some_and(|end| !done && now + early >= end && now < end + longest)
+    }
+
+    /// Every line read, once the program has ended.
+    pub fn finish(self) -> Vec<Stamped> {
+        self.stop.store(true, Ordering::SeqCst);
+        let _ = self.reader.join();
+        std::mem::take(&mut *self.lines.lock().expect("the reader has ended"))
+    }
+}
+
+/// Reads lines as they come, stamping each, until told to stop; then reads what is left.
+fn read_until_stopped(mut pipe: File, stop: &AtomicBool, stamped: &Mutex<Vec<Stamped>>) {
+    let mut pending = Vec::new();
+    let mut buffer = [0u8; 4096];
+    loop {
+        let stopping = stop.load(Ordering::SeqCst);
+        let mut poll = libc::pollfd {
+            fd: pipe.as_raw_fd(),
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        // SAFETY: poll reads and writes the one pollfd it is given.
+        unsafe { libc::poll(&mut poll, 1, if stopping { 0 } else { 50 }) };
+        while let Ok(read @ 1..) = pipe.read(&mut buffer) {
+            let now = Instant::now();
+            pending.extend_from_slice(&buffer[..read]);
+            while let Some(end) = pending.iter().position(|&b| b == b'\n') {
+                let line: Vec<u8> = pending.drain(..=end).collect();
+                let line = String::from_utf8_lossy(&line);
+                let event = Event::parse(line.trim());
+                stamped.lock().expect("one reader").push((now, event));
+            }
+        }
+        if stopping {
+            if !pending.is_empty() {
+                let line = String::from_utf8_lossy(&pending).into_owned();
+                let cut = Err(format!("event cut short: '{line}'"));
+                stamped
+                    .lock()
+                    .expect("one reader")
+                    .push((Instant::now(), cut));
+            }
+            return;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    #[test]
+    fn lines_written_to_the_pipe_arrive_stamped_in_order() {
+        let listener = Listener::start().unwrap();
+        let before = Instant::now();
+        let mut pipe = std::fs::OpenOptions::new()
+            .append(true)
+            .open(listener.path())
+            .unwrap();
+        pipe.write_all(b"start 10 0.5\nspawned 10\n").unwrap();
+        pipe.write_all(b"done 10\nnonsense\npart").unwrap();
+        drop(pipe);
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        let lines = listener.finish();
+        let events: Vec<_> = lines.iter().map(|(_, e)| e.clone()).collect();
+        assert_eq!(
+            events[..3],
+            [
+                Ok(Event::Start {
+                    tasks: 10,
+                    sleep_s: 0.5
+                }),
+                Ok(Event::Spawned { tasks: 10 }),
+                Ok(Event::Done { completed: 10 }),
+            ]
+        );
+        assert!(events[3]
+            .as_ref()
+            .unwrap_err()
+            .contains("unknown event 'nonsense'"));
+        assert_eq!(events[4], Err("event cut short: 'part'".into()));
+        assert!(lines.iter().all(|(at, _)| *at >= before));
+        assert!(lines.windows(2).all(|pair| pair[0].0 <= pair[1].0));
+    }
+}

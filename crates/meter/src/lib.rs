@@ -1,0 +1,416 @@
+//! Measures a command from outside: the exact peak resident memory of its process, the
+//! kernel's share from a memory cgroup of its own, CPU time, the most threads and page tables
+//! seen, and, for a program that speaks the launch protocol (`harness::events`), when its
+//! tasks were spawned and how many it joined.
+//!
+//! The peak is the highest of the process's VmHWM read as it exits (it is traced, so it
+//! stops there with its memory intact) and of every VmHWM and VmRSS read while it ran. Both
+//! are needed: the kernel records VmHWM only when memory is about to be freed and from
+//! per-CPU counters that can lag by up to a few hundred KiB, while VmRSS, read from outside
+//! during the sleep, is exact but only as often as it is read.
+
+mod cgroup;
+mod events;
+mod process;
+
+pub use process::DEFAULT_INTERVAL;
+
+use harness::events::Event;
+use harness::proc::Status;
+use process::{Exit, Process, Start};
+use results::{Measurement, Status as RunStatus};
+use std::ffi::OsString;
+use std::io::Read;
+use std::os::fd::OwnedFd;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+/// What to measure.
+pub struct Spec {
+    /// The name the measurement carries.
+    pub name: String,
+    /// The program and its arguments.
+    pub command: Vec<OsString>,
+    pub cwd: Option<PathBuf>,
+    /// Variables added to the program's environment.
+    pub env: Vec<(OsString, OsString)>,
+    /// Where the program's stdout and stderr go; `None` captures them into the outcome.
+    pub output: Option<OwnedFd>,
+}
+
+/// How to measure.
+#[derive(Clone)]
+pub struct Options {
+    /// How often /proc is read while the program runs.
+    pub interval: Duration,
+    /// Killed, and failed, when it runs longer.
+    pub timeout: Option<Duration>,
+    /// Whether to run it in a memory cgroup of its own.
+    pub cgroup: bool,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            interval: DEFAULT_INTERVAL,
+            timeout: None,
+            cgroup: true,
+        }
+    }
+}
+
+/// How a measured run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ending {
+    /// It ended by itself (well or not).
+    Ended,
+    /// It ran past its timeout and was killed.
+    TimedOut,
+    /// The meter's caller was interrupted, and it was killed: not a measurement.
+    Interrupted,
+}
+
+pub struct Outcome {
+    pub measurement: Measurement,
+    pub ending: Ending,
+    /// What it printed, when captured.
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// The memory cgroup version every run gets (`v1` or `v2`), or why runs get none here (then
+/// the kernel's share is unknown): found by making one and removing it.
+pub fn cgroup_version() -> Result<String, String> {
+    let made = cgroup::Cgroup::create()?;
+    made.remove();
+    cgroup::detect().map(|version| version.name().to_string())
+}
+
+/// The most seen of each reading while the program ran.
+#[derive(Default)]
+struct Seen {
+    samples: u64,
+    peak: u64,
+    threads: u64,
+    page_tables: u64,
+}
+
+impl Seen {
+    fn add(&mut self, status: &Status) {
+        self.samples += 1;
+        self.peak = self.peak.max(status.peak_rss_bytes).max(status.rss_bytes);
+        self.threads = self.threads.max(status.threads);
+        self.page_tables = self.page_tables.max(status.page_tables_bytes);
+    }
+}
+
+/// Runs `spec` to its end and measures it. `interrupted` stops it early (then the outcome is
+/// `Interrupted` and measures nothing).
+pub fn measure(spec: Spec, options: &Options, interrupted: &AtomicBool) -> Outcome {
+    let failed = |why: String| Outcome {
+        measurement: Measurement::unmeasured(&spec.name, RunStatus::Failed, why),
+        ending: Ending::Ended,
+        stdout: String::new(),
+        stderr: String::new(),
+    };
+    let listener = match events::Listener::start() {
+        Ok(listener) => listener,
+        Err(why) => return failed(why),
+    };
+    let cgroup = options
+        .cgroup
+        .then(cgroup::Cgroup::create)
+        .and_then(Result::ok);
+    let start = Start {
+        command: spec.command.clone(),
+        cwd: spec.cwd.clone(),
+        env: spec
+            .env
+            .iter()
+            .cloned()
+            .chain([(
+                harness::events::VARIABLE.into(),
+                listener.path().as_os_str().to_owned(),
+            )])
+            .collect(),
+        cgroup_procs: cgroup.as_ref().map(cgroup::Cgroup::procs_fd),
+        output: spec.output,
+    };
+    let started = Instant::now();
+    let mut process = match Process::start(start) {
+        Ok(process) => process,
+        Err(why) => {
+            listener.finish();
+            if let Some(cgroup) = cgroup {
+                cgroup.remove();
+            }
+            return failed(why);
+        }
+    };
+    let stdout = drain(process.child.stdout.take());
+    let stderr = drain(process.child.stderr.take());
+    // The sampler reads and may kill the process while this thread, its tracer, waits on it.
+    let done = AtomicBool::new(false);
+    let (exit, (seen, mut ending, mut cgroup)) = std::thread::scope(|scope| {
+        let watch = Watch {
+            process: &process,
+            listener: &listener,
+            options,
+            started,
+            interrupted,
+            done: &done,
+        };
+        let sampler = scope.spawn(move || watch.sample(cgroup));
+        let exit = process.wait();
+        done.store(true, Ordering::SeqCst);
+        (exit, sampler.join().expect("the sampler ends"))
+    });
+    // A terminal's Ctrl-C or hang-up reaches the program's whole process group, the meter's
+    // caller too: the program was interrupted, it did not crash.
+    let signal = exit
+        .as_ref()
+        .ok()
+        .map(|e| e.status)
+        .filter(|s| libc::WIFSIGNALED(*s));
+    if matches!(
+        signal.map(|s| libc::WTERMSIG(s)),
+        Some(libc::SIGINT | libc::SIGHUP)
+    ) {
+        ending = Ending::Interrupted;
+    }
+    let process_wall = started.elapsed();
+    let events = listener.finish();
+    let stdout = stdout.join().unwrap_or_default();
+    let stderr = stderr.join().unwrap_or_default();
+    let kernel = cgroup.as_mut().and_then(cgroup::Cgroup::kernel);
+    if let Some(cgroup) = cgroup {
+        cgroup.remove();
+    }
+    let mut measurement = match exit {
+        Ok(exit) => assemble(&spec.name, &exit, &seen, &events, ending, options, &stderr),
+        Err(why) => Measurement::unmeasured(&spec.name, RunStatus::Failed, why),
+    };
+    measurement.kernel = kernel;
+    measurement.process_wall_s = Some(process_wall.as_secs_f64());
+    Outcome {
+        measurement,
+        ending,
+        stdout,
+        stderr,
+    }
+}
+
+/// What the sampler watches.
+struct Watch<'a> {
+    process: &'a Process,
+    listener: &'a events::Listener,
+    options: &'a Options,
+    started: Instant,
+    interrupted: &'a AtomicBool,
+    done: &'a AtomicBool,
+}
+
+/// How often /proc is read while the tasks wake and are joined, when the peak is often
+/// reached (the runtime queues them all at once), and for how long at the most.
+const WAKING_INTERVAL: Duration = Duration::from_millis(1);
+const WAKING_LONGEST: Duration = Duration::from_secs(3);
+
+impl Watch<'_> {
+    /// Reads /proc (and the cgroup) while the program runs, until `done`; kills it at its
+    /// timeout or when the caller is interrupted. Gives back the cgroup with what it saw.
+    fn sample(&self, mut cgroup: Option<cgroup::Cgroup>) -> (Seen, Ending, Option<cgroup::Cgroup>) {
+        let mut seen = Seen::default();
+        let mut ending = Ending::Ended;
+        while !self.done.load(Ordering::SeqCst) {
+            if let Some(status) = self.process.status() {
+                seen.add(&status);
+            }
+            if let Some(cgroup) = cgroup.as_mut() {
+                cgroup.sample();
+            }
+            if ending == Ending::Ended {
+                if self.interrupted.load(Ordering::SeqCst) {
+                    ending = Ending::Interrupted;
+                    self.process.kill();
+                } else if self
+                    .options
+                    .timeout
+                    .is_some_and(|t| self.started.elapsed() > t)
+                {
+                    ending = Ending::TimedOut;
+                    self.process.kill();
+                }
+            }
+            let waking = self.listener.waking(Instant::now(), WAKING_LONGEST);
+            let interval = match waking {
+                true => self.options.interval.min(WAKING_INTERVAL),
+                false => self.options.interval,
+            };
+            std::thread::sleep(interval);
+        }
+        (seen, ending, cgroup)
+    }
+}
+
+/// Reads a pipe to its end on a thread of its own, so that a chatty child cannot block on it.
+fn drain<R: Read + Send + 'static>(pipe: Option<R>) -> JoinHandle<String> {
+    std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        if let Some(mut pipe) = pipe {
+            let _ = pipe.read_to_end(&mut bytes);
+        }
+        String::from_utf8_lossy(&bytes).into_owned()
+    })
+}
+
+/// The launch as the program told it: when it started, spawned and joined, and its counts.
+#[derive(Default)]
+struct Launch {
+    start: Option<(Instant, usize, f64)>,
+    spawned: Option<(Instant, usize)>,
+    done: Option<(Instant, usize)>,
+    /// What was wrong with the events, if anything.
+    error: Option<String>,
+}
+
+impl Launch {
+    fn from(events: &[events::Stamped]) -> Launch {
+        let mut launch = Launch::default();
+        for (at, event) in events {
+            let problem = match event {
+                Err(why) => Some(why.clone()),
+                Ok(Event::Start { tasks, sleep_s }) if launch.start.is_none() => {
+                    launch.start = Some((*at, *tasks, *sleep_s));
+                    None
+                }
+                Ok(Event::Spawned { tasks })
+                    if launch.start.is_some() && launch.spawned.is_none() =>
+                {
+                    launch.spawned = Some((*at, *tasks));
+                    None
+                }
+                Ok(Event::Done { completed })
+                    if launch.spawned.is_some() && launch.done.is_none() =>
+                {
+                    launch.done = Some((*at, *completed));
+                    None
+                }
+                Ok(event) => Some(format!("event '{event}' out of order")),
+            };
+            if launch.error.is_none() {
+                launch.error = problem;
+            }
+        }
+        launch
+    }
+
+    /// Why the launch is incomplete or wrong for a program that began it; none when it is
+    /// whole, or when the program never spoke the protocol.
+    fn problem(&self) -> Option<String> {
+        if let Some(error) = &self.error {
+            return Some(format!("the program's launch events are wrong: {error}"));
+        }
+        let (_, tasks, _) = self.start?;
+        match (self.spawned, self.done) {
+            (None, _) => Some("the program never said its tasks were spawned".into()),
+            (Some((_, spawned)), _) if spawned != tasks => {
+                Some(format!("the program spawned {spawned} tasks of {tasks}"))
+            }
+            (_, None) => Some("the program never said its tasks were joined".into()),
+            (_, Some((_, completed))) if completed < tasks => {
+                Some(format!("only {completed} of {tasks} tasks completed"))
+            }
+            _ => None,
+        }
+    }
+}
+
+/// The measurement of a run that ended (or was killed).
+fn assemble(
+    name: &str,
+    exit: &Exit,
+    seen: &Seen,
+    events: &[events::Stamped],
+    ending: Ending,
+    options: &Options,
+    stderr: &str,
+) -> Measurement {
+    let mut m = Measurement::unmeasured(name, RunStatus::Ok, String::new());
+    m.error = None;
+    let at_exit = exit.at_exit.unwrap_or_default();
+    let peak = seen.peak.max(at_exit.peak_rss_bytes).max(at_exit.rss_bytes);
+    m.peak_rss_bytes = (peak > 0).then_some(peak);
+    m.threads = Some(seen.threads.max(at_exit.threads));
+    m.page_tables_bytes = Some(seen.page_tables.max(at_exit.page_tables_bytes));
+    m.samples = seen.samples;
+    let seconds = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    m.ru_maxrss_bytes = Some(exit.usage.ru_maxrss as u64 * 1024);
+    m.user_s = Some(seconds(exit.usage.ru_utime));
+    m.sys_s = Some(seconds(exit.usage.ru_stime));
+
+    let launch = Launch::from(events);
+    if let Some((t0, tasks, sleep_s)) = launch.start {
+        m.tasks = Some(tasks);
+        m.sleep_s = Some(sleep_s);
+        m.spawn_s = launch.spawned.map(|(at, _)| (at - t0).as_secs_f64());
+        m.wall_s = launch.done.map(|(at, _)| (at - t0).as_secs_f64());
+        m.completed = launch.done.map(|(_, completed)| completed);
+        if let (Some(spawn_s), Some(wall_s)) = (m.spawn_s, m.wall_s) {
+            m.all_alive = tasks == 0 || spawn_s < sleep_s;
+            m.overlapped = harness::report::overlapped(tasks, sleep_s, spawn_s, wall_s);
+        }
+    }
+
+    let status = exit.status;
+    if libc::WIFEXITED(status) {
+        m.exit_code = Some(libc::WEXITSTATUS(status));
+    } else {
+        m.signal = Some(libc::WTERMSIG(status));
+    }
+    let last_words = stderr.lines().rev().map(str::trim).find(|l| !l.is_empty());
+    let with_last_words = |why: String| match last_words {
+        Some(words) => format!("{why}: {words}"),
+        None => why,
+    };
+    m.error = match (ending, m.exit_code, m.signal) {
+        (Ending::TimedOut, _, _) => Some(format!(
+            "timed out after {} s and was killed",
+            options.timeout.unwrap_or_default().as_secs_f64()
+        )),
+        (Ending::Interrupted, _, _) => Some("interrupted".into()),
+        (_, Some(0), _) => launch.problem(),
+        (_, Some(code), _) => Some(with_last_words(format!("exited with code {code}"))),
+        (_, None, Some(signal)) => Some(with_last_words(format!(
+            "crashed: killed by signal {signal} ({})",
+            process::signal_name(signal)
+        ))),
+        (_, None, None) => Some("ended in an unknown way".into()),
+    };
+    if m.error.is_some() {
+        m.status = RunStatus::Failed;
+        m.all_alive = false;
+        m.overlapped = false;
+    }
+    m
+}
+
+/// Why the meter cannot read a program as it exits here (ptrace refused), if it cannot: then
+/// its peak is the highest reading taken while it ran. Found by tracing `true` once.
+pub fn exit_reading_unavailable() -> Option<String> {
+    let start = Start {
+        command: vec!["true".into()],
+        cwd: None,
+        env: Vec::new(),
+        cgroup_procs: None,
+        output: None,
+    };
+    let process = match Process::start(start) {
+        Ok(process) => process,
+        Err(why) => return Some(why),
+    };
+    let untraced = process.untraced.clone();
+    let _ = process.wait();
+    untraced
+}

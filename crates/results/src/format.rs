@@ -1,0 +1,94 @@
+//! How numbers are written for people.
+
+pub const KIB: f64 = 1024.0;
+pub const MIB: f64 = 1024.0 * 1024.0;
+pub const GIB: f64 = 1024.0 * 1024.0 * 1024.0;
+
+/// `1000000` as `1,000,000`.
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
+}
+
+pub fn mib(bytes: u64) -> f64 {
+    bytes as f64 / MIB
+}
+
+pub fn gib(bytes: u64) -> f64 {
+    bytes as f64 / GIB
+}
+
+/// Seconds with two decimals below 10 s, one above: `0.52 s`, `17.0 s`.
+pub fn seconds(s: f64) -> String {
+    if s < 10.0 {
+        format!("{s:.2} s")
+    } else {
+        format!("{s:.1} s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousands_are_grouped_by_three() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(1_000_000), "1,000,000");
+        assert_eq!(thousands(12_345_678), "12,345,678");
+    }
+
+    #[test]
+    fn seconds_keep_two_figures_of_interest() {
+        assert_eq!(seconds(0.523), "0.52 s");
+        assert_eq!(seconds(17.04), "17.0 s");
+        assert_eq!(mib(3 << 20), 3.0);
+    }
+}
+
+/// The tools' command line into `T`: `--help` and `--version` print and exit 0, bad usage is
+/// one line naming what is wrong and exit 2.
+pub fn parse_or_exit<T: clap::Parser>() -> T {
+    T::try_parse().unwrap_or_else(|error| {
+        if !error.use_stderr() {
+            error.exit() // --help and --version
+        }
+        eprintln!("error: {}", usage_line(&error.to_string()));
+        std::process::exit(2)
+    })
+}
+
+/// A command-line parser's error as one line: what is wrong and the value it names, without
+/// the usage that follows (the tools point at --help instead).
+pub fn usage_line(parser_error: &str) -> String {
+    let what: Vec<&str> = parser_error
+        .lines()
+        .take_while(|line| !line.trim().is_empty() && !line.starts_with("Usage:"))
+        .map(str::trim)
+        .collect();
+    format!(
+        "{} (see --help)",
+        what.join(" ").trim_start_matches("error: ")
+    )
+}
+
+#[cfg(test)]
+mod usage_tests {
+    #[test]
+    fn a_parser_error_becomes_one_line_naming_the_value() {
+        let clap = "error: the following required arguments were not provided:\n  <DIR>\n\nUsage: report <DIR>\n\nFor more information, try '--help'.\n";
+        assert_eq!(
+            super::usage_line(clap),
+            "the following required arguments were not provided: <DIR> (see --help)"
+        );
+    }
+}

@@ -1,0 +1,149 @@
+//! A results directory: `results.jsonl` (one row per cell, appended as each ends) and
+//! `env.json` (where the run was made). The one reader and the one writer of both.
+
+use crate::{Env, Row};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+pub const ROWS_FILE: &str = "results.jsonl";
+pub const ENV_FILE: &str = "env.json";
+
+#[derive(Debug, Default)]
+pub struct Results {
+    pub rows: Vec<Row>,
+    /// Lines of `results.jsonl` that are not rows, skipped.
+    pub malformed: usize,
+    pub env: Env,
+}
+
+/// Reads a results directory; anything that makes it not one is one clear error. A line cut
+/// short (a crash mid-write, even inside a character) is counted as malformed.
+pub fn read(dir: &Path) -> Result<Results, String> {
+    if !dir.is_dir() {
+        let why = match dir.exists() {
+            true => "not a directory",
+            false => "no such directory",
+        };
+        return Err(format!(
+            "'{}' is not a results directory: {why}",
+            dir.display()
+        ));
+    }
+    let read = |name: &str| {
+        let path = dir.join(name);
+        std::fs::read(&path)
+            .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))
+    };
+    let mut results = parse_rows(&read(ROWS_FILE)?);
+    let env = read(ENV_FILE)?;
+    results.env = serde_json::from_str(&env).map_err(|e| {
+        format!(
+            "{} is not an environment record: {e}",
+            dir.join(ENV_FILE).display()
+        )
+    })?;
+    Ok(results)
+}
+
+/// Rows from the text of `results.jsonl`; blank lines are ignored, malformed ones counted.
+pub fn parse_rows(text: &str) -> Results {
+    let mut results = Results::default();
+    for line in text.lines().filter(|line| !line.trim().is_empty()) {
+        match serde_json::from_str(line) {
+            Ok(row) => results.rows.push(row),
+            Err(_) => results.malformed += 1,
+        }
+    }
+    results
+}
+
+/// A results directory being written: each row is appended and flushed as it ends, so that
+/// an interruption loses nothing measured.
+pub struct Writer {
+    dir: PathBuf,
+    file: std::fs::File,
+}
+
+impl Writer {
+    /// Creates `dir` if needed and opens its rows file; the error names the directory.
+    pub fn create(dir: &Path) -> Result<Writer, String> {
+        let file = std::fs::create_dir_all(dir).and_then(|()| {
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(dir.join(ROWS_FILE))
+        });
+        let file = file.map_err(|e| format!("cannot write results to '{}': {e}", dir.display()))?;
+        Ok(Writer {
+            dir: dir.to_path_buf(),
+            file,
+        })
+    }
+
+    pub fn rows_path(&self) -> PathBuf {
+        self.dir.join(ROWS_FILE)
+    }
+
+    pub fn append(&mut self, row: &Row) -> Result<(), String> {
+        let line = serde_json::to_string(row).expect("rows serialise");
+        writeln!(self.file, "{line}")
+            .and_then(|()| self.file.flush())
+            .map_err(|e| format!("cannot append to {}: {e}", self.rows_path().display()))
+    }
+
+    pub fn write_env(&self, env: &Env) -> Result<(), String> {
+        let path = self.dir.join(ENV_FILE);
+        let text = serde_json::to_string_pretty(env).expect("env serialises") + "\n";
+        std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::measurement::tests::ok_row;
+
+    #[test]
+    fn rows_written_are_read_back_and_malformed_lines_counted() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut writer = Writer::create(dir.path()).unwrap();
+        let env = Env {
+            date: "2026-01-01T00:00:00Z".into(),
+            ..Env::default()
+        };
+        writer.write_env(&env).unwrap();
+        let rows = [ok_row("tokio", 10, 3.0), ok_row("smol", 10, 2.0)];
+        writer.append(&rows[0]).unwrap();
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(writer.rows_path())
+            .unwrap()
+            .write_all(b"not json\n\n{\"runtime\":\"x\"}\n")
+            .unwrap();
+        writer.append(&rows[1]).unwrap();
+        let results = read(dir.path()).unwrap();
+        assert_eq!(results.rows, rows);
+        assert_eq!(results.malformed, 2);
+        assert_eq!(results.env, env);
+    }
+
+    #[test]
+    fn what_is_not_a_results_directory_says_so() {
+        assert_eq!(
+            read(Path::new("/nonexistent/results")).unwrap_err(),
+            "'/nonexistent/results' is not a results directory: no such directory"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let error = read(dir.path()).unwrap_err();
+        assert!(
+            error.starts_with("cannot read ") && error.contains(ROWS_FILE),
+            "{error}"
+        );
+        let error = Writer::create(Path::new("/proc/none")).err().unwrap();
+        assert!(
+            error.starts_with("cannot write results to '/proc/none': "),
+            "{error}"
+        );
+    }
+}

@@ -1,0 +1,12 @@
+//! The formats the tools share, each with one owner here: a measurement (the meter's JSON
+//! line), a row of `results.jsonl`, the environment record `env.json`, the reader and writer
+//! of a results directory, and how numbers are written for people.
+
+pub mod env;
+pub mod format;
+pub mod jsonl;
+pub mod measurement;
+
+pub use env::Env;
+pub use jsonl::{Results, Writer};
+pub use measurement::{Kernel, Measurement, Row, Status};
