@@ -50,6 +50,10 @@ fn checks(implementation: &Implementation) -> Vec<(&'static str, Check)> {
             "meter_agrees_with_the_programs_own_peak",
             meter_agrees_with_the_programs_own_peak,
         ));
+        checks.push((
+            "the_meter_adds_nothing_to_the_program",
+            the_meter_adds_nothing_to_the_program,
+        ));
     }
     checks
 }

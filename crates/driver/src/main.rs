@@ -17,6 +17,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 /// Why the driver stops before the end: bad usage (exit 2) or anything else (exit 1).
 enum Stop {
@@ -83,7 +84,9 @@ fn run(args: &Args, plan: &Plan) -> Result<Ended, Stop> {
         }
         false => None,
     };
+    let preparing = Instant::now();
     let available = prepare(&plan.implementations);
+    let prepared = preparing.elapsed();
     let found = plan
         .implementations
         .iter()
@@ -98,7 +101,9 @@ fn run(args: &Args, plan: &Plan) -> Result<Ended, Stop> {
 
     print_preflight(plan, &available);
     eprintln!("results: {}", out.display());
+    let matrix = Instant::now();
     let done = run_matrix(plan, &available, &mut rows, &interrupted).map_err(Stop::Failed)?;
+    let matrix = matrix.elapsed();
     let ended = match interrupted.load(Ordering::SeqCst) {
         true => Ended::Interrupted,
         false => Ended::Complete,
@@ -110,6 +115,7 @@ fn run(args: &Args, plan: &Plan) -> Result<Ended, Stop> {
     drop(raised);
     let report = report::render(&out).map_err(|e| Stop::Failed(e.to_string()))?;
     summarise(&done, plan, &report);
+    eprintln!("{}", timing(prepared, matrix, &done));
     if ended == Ended::Interrupted {
         eprintln!(
             "interrupted: {} of {} cells ran; every row finished is in {}",
@@ -310,6 +316,21 @@ fn summarise(done: &[Row], plan: &Plan, report: &Path) {
         count(Status::Skipped),
         report.display()
     );
+}
+
+/// Where the time went: building, the matrix, and of that the programs' own time.
+fn timing(prepared: Duration, matrix: Duration, done: &[Row]) -> String {
+    let own: f64 = done
+        .iter()
+        .filter_map(|row| row.measurement.process_wall_s)
+        .sum();
+    let matrix = matrix.as_secs_f64();
+    format!(
+        "time: {:.1} s to build and check the implementations; {matrix:.1} s of cells, of which \
+         the programs ran {own:.1} s ({:.1}% more for measuring them)",
+        prepared.as_secs_f64(),
+        100.0 * (matrix - own) / own.max(f64::MIN_POSITIVE)
+    )
 }
 
 /// Points results/latest at the newest run.

@@ -173,7 +173,7 @@ impl Cgroup {
 
     /// Kills whatever the program left behind in the cgroup, and removes it.
     pub fn remove(self) {
-        for _ in 0..200 {
+        for _ in 0..2000 {
             let procs = std::fs::read_to_string(self.dir.join("cgroup.procs")).unwrap_or_default();
             let pids: Vec<i32> = procs
                 .lines()
@@ -186,7 +186,7 @@ impl Cgroup {
             if pids.is_empty() && std::fs::remove_dir(&self.dir).is_ok() {
                 return;
             }
-            std::thread::sleep(Duration::from_millis(10));
+            std::thread::sleep(Duration::from_millis(1));
         }
         eprintln!(
             "warning: cannot remove the cgroup {}: remove it with rmdir",

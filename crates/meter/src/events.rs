@@ -5,7 +5,7 @@ use harness::events::Event;
 use std::ffi::CString;
 use std::fs::File;
 use std::io::Read;
-use std::os::fd::AsRawFd;
+use std::os::fd::{AsRawFd, FromRawFd};
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
@@ -24,6 +24,8 @@ pub struct Listener {
     path: PathBuf,
     /// Held open so that the pipe never reads as closed before the program opens it.
     _writer: File,
+    /// Written to end the reader's wait when the program has ended.
+    wake: File,
     stop: Arc<AtomicBool>,
     /// Every line read so far.
     lines: Arc<Mutex<Vec<Stamped>>>,
@@ -57,16 +59,18 @@ impl Listener {
         };
         let reader_end = open(false)?;
         let writer = open(true)?;
+        let (woken, wake) = wake_pipe()?;
         let stop = Arc::new(AtomicBool::new(false));
         let lines = Arc::new(Mutex::new(Vec::new()));
         let reader = {
             let (stop, lines) = (stop.clone(), lines.clone());
-            std::thread::spawn(move || read_until_stopped(reader_end, &stop, &lines))
+            std::thread::spawn(move || read_until_stopped(reader_end, &woken, &stop, &lines))
         };
         Ok(Listener {
             _dir: dir,
             path,
             _writer: writer,
+            wake,
             stop,
             lines,
             reader,
@@ -94,26 +98,48 @@ impl Listener {
     }
 
     /// Every line read, once the program has ended.
-    pub fn finish(self) -> Vec<Stamped> {
+    pub fn finish(mut self) -> Vec<Stamped> {
         self.stop.store(true, Ordering::SeqCst);
+        let _ = std::io::Write::write_all(&mut self.wake, b"x");
         let _ = self.reader.join();
         std::mem::take(&mut *self.lines.lock().expect("the reader has ended"))
     }
 }
 
-/// Reads lines as they come, stamping each, until told to stop; then reads what is left.
-fn read_until_stopped(mut pipe: File, stop: &AtomicBool, stamped: &Mutex<Vec<Stamped>>) {
+/// A pipe whose write end wakes a reader waiting on its read end.
+fn wake_pipe() -> Result<(File, File), String> {
+    let mut fds = [0; 2];
+    // SAFETY: pipe2 writes two file descriptors into the array it is given.
+    if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) } != 0 {
+        return Err(format!(
+            "cannot make a pipe: {}",
+            std::io::Error::last_os_error()
+        ));
+    }
+    // SAFETY: both are file descriptors pipe2 just opened, each owned once.
+    Ok(unsafe { (File::from_raw_fd(fds[0]), File::from_raw_fd(fds[1])) })
+}
+
+/// Reads lines as they come, stamping each, until told to stop (and woken by `woken`); then
+/// reads what is left.
+fn read_until_stopped(
+    mut pipe: File,
+    woken: &File,
+    stop: &AtomicBool,
+    stamped: &Mutex<Vec<Stamped>>,
+) {
     let mut pending = Vec::new();
     let mut buffer = [0u8; 4096];
     loop {
         let stopping = stop.load(Ordering::SeqCst);
-        let mut poll = libc::pollfd {
-            fd: pipe.as_raw_fd(),
+        let waiting = |fd: &File| libc::pollfd {
+            fd: fd.as_raw_fd(),
             events: libc::POLLIN,
             revents: 0,
         };
-        // SAFETY: poll reads and writes the one pollfd it is given.
-        unsafe { libc::poll(&mut poll, 1, if stopping { 0 } else { 50 }) };
+        let mut polls = [waiting(&pipe), waiting(woken)];
+        // SAFETY: poll reads and writes the two pollfds it is given.
+        unsafe { libc::poll(polls.as_mut_ptr(), 2, if stopping { 0 } else { 1000 }) };
         while let Ok(read @ 1..) = pipe.read(&mut buffer) {
             let now = Instant::now();
             pending.extend_from_slice(&buffer[..read]);

@@ -165,6 +165,7 @@ pub fn measure(spec: Spec, options: &Options, interrupted: &AtomicBool) -> Outco
         let sampler = scope.spawn(move || watch.sample(cgroup));
         let exit = process.wait();
         done.store(true, Ordering::SeqCst);
+        sampler.thread().unpark();
         (exit, sampler.join().expect("the sampler ends"))
     });
     // A terminal's Ctrl-C or hang-up reaches the program's whole process group, the meter's
@@ -248,7 +249,8 @@ impl Watch<'_> {
                 true => self.options.interval.min(WAKING_INTERVAL),
                 false => self.options.interval,
             };
-            std::thread::sleep(interval);
+            // Woken early when the program has ended.
+            std::thread::park_timeout(interval);
         }
         (seen, ending, cgroup)
     }

@@ -14,7 +14,7 @@ use std::time::Duration;
 /// stderr. Exit codes: 0 the program succeeded, 1 it failed, 2 bad usage, 3 it hit an OS
 /// limit (it exited with 3).
 #[derive(Parser)]
-#[command(version, override_usage = "meter [OPTIONS] -- <COMMAND>...")]
+#[command(version, override_usage = "meter [OPTIONS] [--] <COMMAND>...")]
 struct Args {
     /// The name in the JSON line [default: the program's file name].
     #[arg(long)]
@@ -28,8 +28,8 @@ struct Args {
     /// Do not run the program in a memory cgroup of its own (no kernel share).
     #[arg(long)]
     no_cgroup: bool,
-    /// The program and its arguments.
-    #[arg(required = true, last = true, value_name = "COMMAND")]
+    /// The program and its arguments (everything after the meter's own options).
+    #[arg(required = true, trailing_var_arg = true, value_name = "COMMAND")]
     command: Vec<OsString>,
 }
 

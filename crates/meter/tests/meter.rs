@@ -195,6 +195,12 @@ fn the_command_line_prints_one_line_and_mirrors_the_exit() {
         stderr.starts_with("hello\n"),
         "the program's output goes to stderr: {stderr}"
     );
+    // Without `--`, the command starts at the first word that is not the meter's option.
+    let output = std::process::Command::new(meter)
+        .args(["--no-cgroup", "sh", "-c", "exit 0"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
     for (args, named) in [
         (&[][..], "<COMMAND>"),
         (&["--timeout", "0", "--", "true"][..], "invalid timeout '0'"),
