@@ -297,15 +297,16 @@ fn output(command: &[String], cwd: &Path, env: &[(OsString, OsString)]) -> Resul
     let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
     let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
     if !output.status.success() {
-        let last = stderr
-            .lines()
-            .chain(stdout.lines())
-            .rfind(|l| !l.trim().is_empty());
+        // The line that says what went wrong: the first that names an error, else the last.
+        let lines = || stderr.lines().chain(stdout.lines()).map(str::trim);
+        let said = lines()
+            .find(|l| l.to_lowercase().contains("error"))
+            .or_else(|| lines().rfind(|l| !l.is_empty()));
         return Err(format!(
             "{} failed ({}){}",
             command.join(" "),
             output.status,
-            last.map(|l| format!(": {}", l.trim())).unwrap_or_default()
+            said.map(|l| format!(": {l}")).unwrap_or_default()
         ));
     }
     Ok(if stdout.trim().is_empty() {

@@ -225,7 +225,9 @@ pub fn os_limits_are_reported(implementation: &Implementation) -> Checked {
         Some((current.checked_div(per_task)? + 1, limit, current))
     });
     for (tasks, limit, current) in cases {
-        let outcome = measure(implementation, tasks as usize, 0.0, false);
+        // A sleep long enough for every task to be alive at once where the program can only
+        // find the limit by reaching it (a JVM starting thread after thread).
+        let outcome = measure(implementation, tasks as usize, 30.0, false);
         let m = &outcome.measurement;
         let context = || {
             format!(
@@ -316,9 +318,9 @@ pub fn the_kernel_share_counts_every_thread_stack(implementation: &Implementatio
         return Ok(());
     }
     let tasks = allowed_tasks(implementation, 10_000);
-    let outcome = measure(implementation, tasks, 1.0, true);
+    let outcome = measure(implementation, tasks, 5.0, true);
     let m = &outcome.measurement;
-    ensure(m.status == Status::Ok, || format!("{m:?}"))?;
+    ensure(m.status == Status::Ok && m.all_alive, || format!("{m:?}"))?;
     let kernel = m
         .kernel
         .as_ref()

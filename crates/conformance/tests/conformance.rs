@@ -5,12 +5,40 @@
 use catalog::Implementation;
 use conformance::*;
 use libtest_mimic::{Arguments, Failed, Trial};
-use std::sync::Arc;
+use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
+
+/// The lock a check holds while it runs, released when dropped.
+#[allow(dead_code)]
+enum Held {
+    Shared(RwLockReadGuard<'static, ()>),
+    Alone(RwLockWriteGuard<'static, ()>),
+}
+
+/// Waits until the check may run in `company`.
+fn hold(company: Company) -> Held {
+    match company {
+        Company::Alone => Held::Alone(QUIET.write().unwrap_or_else(PoisonError::into_inner)),
+        Company::Shared => Held::Shared(QUIET.read().unwrap_or_else(PoisonError::into_inner)),
+    }
+}
 
 type Check = fn(&Implementation) -> Checked;
 
+/// Whether a check runs with no other check beside it: those that compare two readings of
+/// memory (a loaded machine delays the program's own readings, never the meter's), and those
+/// that take tens of thousands of threads (a JVM near the pid limit slows to a crawl when
+/// other checks take pids and CPU too).
+#[derive(Clone, Copy, PartialEq)]
+enum Company {
+    Shared,
+    Alone,
+}
+
+/// Held shared by every check, and alone by those that must run alone.
+static QUIET: RwLock<()> = RwLock::new(());
+
 /// The checks for `implementation`: every one that applies to its kind.
-fn checks(implementation: &Implementation) -> Vec<(&'static str, Check)> {
+fn checks(implementation: &Implementation) -> Vec<(&'static str, Check, Company)> {
     let manifest = &implementation.manifest;
     let mut checks: Vec<(&'static str, Check)> = vec![
         (
@@ -55,7 +83,20 @@ fn checks(implementation: &Implementation) -> Vec<(&'static str, Check)> {
             the_meter_adds_nothing_to_the_program,
         ));
     }
+    let alone = [
+        "meter_agrees_with_the_programs_own_peak",
+        "the_meter_adds_nothing_to_the_program",
+        "os_limits_are_reported",
+        "the_kernel_share_counts_every_thread_stack",
+    ];
+    let company = |name| match alone.contains(&name) {
+        true => Company::Alone,
+        false => Company::Shared,
+    };
     checks
+        .into_iter()
+        .map(|(name, check)| (name, check, company(name)))
+        .collect()
 }
 
 fn main() {
@@ -76,11 +117,12 @@ fn main() {
             eprintln!("ignored {}: {why}", implementation.name());
         }
         let implementation = Arc::new(implementation);
-        for (name, check) in checks(&implementation) {
+        for (name, check, company) in checks(&implementation) {
             let subject = implementation.clone();
             let built = built.clone();
             let trial = Trial::test(format!("{}::{name}", subject.name()), move || {
                 built.map_err(Failed::from)?;
+                let _quiet = hold(company);
                 check(&subject).map_err(Failed::from)
             });
             trials.push(trial.with_ignored_flag(missing.is_some()));

@@ -467,6 +467,18 @@ fn diff_script_shows_two_implementations_and_lists_the_valid_names() {
         "the shared lines are not in the diff"
     );
 
+    // Across languages too.
+    let output = Command::new(&script)
+        .args(["go", "java-virtual"])
+        .output()
+        .unwrap();
+    let diff = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success());
+    assert!(
+        diff.contains("-package main") && diff.contains("+public class VirtualThreads {"),
+        "{diff}"
+    );
+
     let output = Command::new(&script)
         .args(["tokio", "nope"])
         .output()
@@ -477,7 +489,17 @@ fn diff_script_shows_two_implementations_and_lists_the_valid_names() {
         stderr.contains("unknown implementation 'nope': expected one of: "),
         "{stderr}"
     );
-    for name in ["async-std", "glommio", "may", "smol", "threads", "tokio"] {
+    for name in [
+        "async-std",
+        "glommio",
+        "may",
+        "smol",
+        "threads",
+        "tokio",
+        "go",
+        "java-virtual",
+        "elixir",
+    ] {
         assert!(stderr.contains(name), "{stderr}");
     }
 }

@@ -373,8 +373,20 @@ fn implementations_section(results: &Results, summary: &Summary) -> String {
     let mut md = String::from(
         "## Implementations\n\n| implementation | language | model | version | command |\n|---|---|---|---|---|\n",
     );
-    for (name, found) in &results.env.implementations {
-        let _ = summary;
+    let implementations = &results.env.implementations;
+    // The run's order, then any the run was asked for but has no row of.
+    let mut names: Vec<&String> = summary
+        .runtimes
+        .iter()
+        .filter(|name| implementations.contains_key(*name))
+        .collect();
+    names.extend(
+        implementations
+            .keys()
+            .filter(|name| !summary.runtimes.contains(name)),
+    );
+    for name in names {
+        let found = &implementations[name];
         let version = match (&found.version, &found.unavailable) {
             (Some(version), _) => version.clone(),
             (None, Some(why)) => format!("not available: {why}"),
@@ -437,6 +449,61 @@ fn flatten(
         }
     }
     rows
+}
+
+/// Our figure beside the published ones, for every implementation that runs a program of the
+/// article or its follow-up.
+fn beside_published(summary: &Summary, published: &Published) -> String {
+    let counts: Vec<usize> = published
+        .sources
+        .iter()
+        .flat_map(|s| s.tasks.iter().copied())
+        .fold(Vec::new(), |mut counts, t| {
+            if !counts.contains(&t) {
+                counts.push(t);
+            }
+            counts
+        });
+    let sources: Vec<String> = published
+        .sources
+        .iter()
+        .map(|s| format!("{} ({})", s.title, s.unit))
+        .collect();
+    let mut md = format!(
+        "## Ours beside the published figures
+
+Each cell: ours (MiB) · {}. The published \
+         figures come from other machines, versions and methods: read them as context, not as \
+         a difference this run measured. C# here is Mono; the published C# figures are .NET's.\n\n",
+        sources.join(" · ")
+    );
+    let header: Vec<String> = counts.iter().map(|&t| thousands(t)).collect();
+    let _ = writeln!(md, "| implementation | {} |", header.join(" | "));
+    let _ = writeln!(md, "|---|{}", "---:|".repeat(counts.len()));
+    for runtime in &summary.runtimes {
+        let theirs = |tasks| -> Vec<String> {
+            let figures = published.sources.iter().map(|s| s.figure(runtime, tasks));
+            figures
+                .map(|f| f.map_or("–".into(), |f| f.to_string()))
+                .collect()
+        };
+        if counts.iter().all(|&t| theirs(t).iter().all(|f| f == "–")) {
+            continue;
+        }
+        let cells: Vec<String> = counts
+            .iter()
+            .map(|&tasks| {
+                let ours = summary
+                    .cell(runtime, tasks)
+                    .and_then(|cell| cell.peak_mib())
+                    .map_or("–".into(), |p| format!("{p:.1}"));
+                format!("{ours} · {}", theirs(tasks).join(" · "))
+            })
+            .collect();
+        let _ = writeln!(md, "| {} | {} |", summary.label(runtime), cells.join(" | "));
+    }
+    md.push('\n');
+    md
 }
 
 fn published_section(published: &Published) -> String {
@@ -507,6 +574,7 @@ pub fn render(
     if !launch.is_empty() {
         md += &launch_table(launch, summary);
     }
+    md += &beside_published(summary, published);
     md += &implementations_section(results, summary);
     md += METER;
     md += &environment_section(results);
@@ -648,6 +716,28 @@ mod tests {
         assert!(
             md.contains("| tokio | 637 (636–638) | 900 (899–901) |"),
             "{md}"
+        );
+    }
+
+    #[test]
+    fn our_figures_stand_beside_the_published_ones_of_the_same_program() {
+        let md = rendered(
+            vec![
+                row("tokio", 1_000_000, 437.5, Status::Ok),
+                row("smol", 1_000_000, 261.0, Status::Ok),
+            ],
+            0,
+        );
+        assert!(md.contains("## Ours beside the published figures"), "{md}");
+        assert!(
+            md.contains(
+                "| tokio | – · 3 · 4.7 | – · 4.6 · 9 | – · 23.7 · 46.2 | 437.5 · 213.6 · 439.1 |"
+            ),
+            "{md}"
+        );
+        assert!(
+            !md.contains("| smol | – · –"),
+            "smol was never published: {md}"
         );
     }
 

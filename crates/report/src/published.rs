@@ -24,6 +24,20 @@ pub struct PublishedRow {
     pub runtime: String,
     /// One figure per task count; none where it could not be run.
     pub peak: Vec<Option<f64>>,
+    /// The implementation here that runs the same program, where there is one.
+    pub implementation: Option<String>,
+}
+
+impl Source {
+    /// Its figure for `implementation` at `tasks`, if it published one.
+    pub fn figure(&self, implementation: &str, tasks: usize) -> Option<f64> {
+        let at = self.tasks.iter().position(|&t| t == tasks)?;
+        let row = self
+            .rows
+            .iter()
+            .find(|row| row.implementation.as_deref() == Some(implementation))?;
+        row.peak.get(at).copied().flatten()
+    }
 }
 
 pub fn published() -> Published {
@@ -49,5 +63,9 @@ mod tests {
             (tokio.runtime.as_str(), tokio.peak[3]),
             ("Rust tokio", Some(213.6))
         );
+        assert_eq!(published.sources[0].figure("go", 1_000_000), Some(2658.0));
+        assert_eq!(published.sources[1].figure("tokio", 100_000), Some(46.2));
+        assert_eq!(published.sources[1].figure("elixir", 1), None);
+        assert_eq!(published.sources[0].figure("go", 5), None);
     }
 }
