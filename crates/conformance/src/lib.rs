@@ -334,8 +334,8 @@ pub fn the_kernel_share_counts_every_thread_stack(implementation: &Implementatio
     })
 }
 
-/// The program's own reading of its peak, run alone and run under the meter: the medians of
-/// five runs each agree within 1% or 128 KiB (a runtime's threads allocate in a different
+/// The program's own reading of its peak, run alone and run under the meter in turns: the
+/// medians of five runs each agree within 1% or 128 KiB (a runtime's threads allocate in a different
 /// order from run to run: tokio's 10,000-task peak alone varies by about 64 KiB), so the
 /// meter adds nothing to what it measures.
 pub fn the_meter_adds_nothing_to_the_program(implementation: &Implementation) -> Checked {
@@ -354,14 +354,17 @@ pub fn the_meter_adds_nothing_to_the_program(implementation: &Implementation) ->
         own_peak(&String::from_utf8_lossy(&output.stdout))
     };
     let metered = || own_peak(&measure(implementation, tasks, 0.3, false).stdout);
-    let median = |run: &dyn Fn() -> Result<u64, String>| -> Result<f64, String> {
-        let mut peaks = (0..RUNS)
-            .map(|_| run())
-            .collect::<Result<Vec<u64>, String>>()?;
+    // Taken in turns, so that whatever else the machine does weighs on both alike.
+    let mut pairs = Vec::new();
+    for _ in 0..RUNS {
+        pairs.push((alone()?, metered()?));
+    }
+    let median = |mut peaks: Vec<u64>| {
         peaks.sort_unstable();
-        Ok(peaks[RUNS / 2] as f64)
+        peaks[RUNS / 2] as f64
     };
-    let (alone, metered) = (median(&alone)?, median(&metered)?);
+    let alone = median(pairs.iter().map(|p| p.0).collect());
+    let metered = median(pairs.iter().map(|p| p.1).collect());
     let gap = (metered - alone).abs() / alone;
     ensure(
         gap < 0.01 || (metered - alone).abs() < 128.0 * 1024.0,
