@@ -19,6 +19,7 @@
 
 pub mod args;
 pub mod events;
+pub mod heap;
 pub mod limits;
 pub mod proc;
 pub mod report;
@@ -34,12 +35,13 @@ use std::time::{Duration, Instant};
 /// Exact versions of the runtime crates, from Cargo.lock at build time.
 const VERSIONS: &[(&str, &str)] = &include!(concat!(env!("OUT_DIR"), "/versions.rs"));
 
-/// The version of `runtime` that was built in (for `threads`, the rustc version).
+/// The version of `runtime` that was built in: its crate's (for `threads`, the rustc
+/// version; for a runtime of the workspace's own, its bench crate's).
 pub fn runtime_version(runtime: &str) -> &'static str {
-    VERSIONS
-        .iter()
-        .find(|(name, _)| *name == runtime)
-        .map_or("unknown", |(_, version)| version)
+    let locked = |name: &str| VERSIONS.iter().find(|(n, _)| *n == name).map(|(_, v)| *v);
+    locked(runtime)
+        .or_else(|| locked(&format!("bench-{runtime}")))
+        .unwrap_or("unknown")
 }
 
 /// Joins between two readings of this process while its tasks are joined: about a
@@ -61,6 +63,8 @@ pub struct Run {
     completed: usize,
     /// The highest reading of this process taken while its tasks were joined.
     while_joining: Option<proc::Status>,
+    /// The counting allocator's counters when the launch began and when it ended.
+    heap: (heap::Heap, heap::Heap),
 }
 
 impl Run {
@@ -114,6 +118,7 @@ impl Run {
             joined: 0,
             completed: 0,
             while_joining: None,
+            heap: Default::default(),
         }
     }
 
@@ -124,6 +129,7 @@ impl Run {
         let now = Duration::ZERO;
         let rehearsal = self.report(now, now, proc::Status::default());
         std::hint::black_box((rehearsal.to_json(), rehearsal.to_string()));
+        self.heap.0 = heap::Heap::now();
         self.started = Instant::now();
         let (tasks, sleep_s) = (self.tasks, self.sleep.as_secs_f64());
         self.events.send(Event::Start { tasks, sleep_s });
@@ -132,6 +138,7 @@ impl Run {
     /// Marks the end of the launch phase: every task has been spawned.
     pub fn all_spawned(&mut self) {
         self.spawned = Some((self.started.elapsed(), proc::Status::read()));
+        self.heap.1 = heap::Heap::now();
         self.events.send(Event::Spawned { tasks: self.tasks });
     }
 
@@ -263,6 +270,8 @@ impl Run {
             threads: at_spawn.threads,
             page_tables_bytes: at_spawn.page_tables_bytes,
             runtime_version: runtime_version(self.runtime).to_string(),
+            heap: cfg!(feature = "count-allocations")
+                .then(|| heap::HeapOfTasks::between(self.heap.0, self.heap.1, heap::Heap::now())),
         }
     }
 }

@@ -33,6 +33,9 @@ pub struct Report {
     /// VmPTE once every task was spawned.
     pub page_tables_bytes: u64,
     pub runtime_version: String,
+    /// Only in a build with the counting allocator: what the launch cost in the heap.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub heap: Option<crate::heap::HeapOfTasks>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -125,6 +128,7 @@ mod tests {
             threads: 3,
             page_tables_bytes: 200_000,
             runtime_version: "1.54.1".into(),
+            heap: None,
         }
     }
 
@@ -156,6 +160,10 @@ mod tests {
             );
         }
         assert!(json.contains("\"status\":\"ok\"") && json.contains("\"error\":null"));
+        assert!(
+            !json.contains("heap"),
+            "the default build's line has no heap figures"
+        );
         assert_eq!(serde_json::from_str::<Report>(&json).unwrap(), report);
     }
 

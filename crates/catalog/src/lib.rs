@@ -19,6 +19,10 @@
 //! stress_runs = 500              # runs at each tiny sleep in the conformance tests
 //! bytes_per_task_bound = 4096    # the preflight's bound before any cell is measured
 //! env = { GOTOOLCHAIN = "local" }   # set for every command of it [default: none]
+//! memory_note = "..."            # one sentence on where its memory per task goes
+//! [allocations]                  # a build that counts its allocations (Rust), and its run
+//! build = [["cargo", "build", "--release", "--features", "count-allocations", ...]]
+//! run = ["{target}/allocations/release/bench-tokio"]
 //! [limits]                       # what each task takes of the OS limits
 //! threads_per_task = 0
 //! mappings_per_task = 0
@@ -93,6 +97,18 @@ pub struct Manifest {
     /// Variables set for every command of it: building, running, its version.
     #[serde(default)]
     pub env: std::collections::BTreeMap<String, String>,
+    /// A build that counts its allocations, where there is one (the Rust implementations).
+    pub allocations: Option<Alternative>,
+    /// One sentence on where its memory per task goes, for the report.
+    pub memory_note: Option<String>,
+}
+
+/// Another build of the same program, and how to run it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Alternative {
+    pub build: Vec<Vec<String>>,
+    pub run: Vec<String>,
 }
 
 fn default_stress_runs() -> usize {
@@ -244,10 +260,34 @@ impl Implementation {
 
     /// Builds it, in the repository's root; the error names the command that failed.
     pub fn build(&self) -> Result<(), String> {
+        self.run_builds(&self.manifest.build)
+    }
+
+    /// Builds its allocation-counting build; an error when it has none.
+    pub fn build_counting(&self) -> Result<(), String> {
+        let alternative = self.counting()?;
+        self.run_builds(&alternative.build)
+    }
+
+    /// The command that runs its allocation-counting build.
+    pub fn counting_command(&self, tasks: usize, sleep_s: f64) -> Result<Vec<String>, String> {
+        let mut command = self.expand(&self.counting()?.run);
+        command.extend([tasks.to_string(), "--sleep".into(), sleep_s.to_string()]);
+        Ok(command)
+    }
+
+    fn counting(&self) -> Result<&Alternative, String> {
+        self.manifest
+            .allocations
+            .as_ref()
+            .ok_or_else(|| format!("{} has no build that counts allocations", self.name()))
+    }
+
+    fn run_builds(&self, commands: &[Vec<String>]) -> Result<(), String> {
         if let Some(build) = self.expand(&["{build}".to_string()]).first() {
             std::fs::create_dir_all(build).map_err(|e| format!("cannot create {build}: {e}"))?;
         }
-        for command in &self.manifest.build {
+        for command in commands {
             output(&self.expand(command), &self.root, &self.environment())
                 .map_err(|why| format!("cannot build {}: {why}", self.name()))?;
         }

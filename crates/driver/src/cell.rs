@@ -10,24 +10,20 @@ use std::time::Duration;
 pub struct Cell<'a> {
     pub implementation: &'a Implementation,
     pub version: Option<&'a str>,
+    /// The program and its arguments: the implementation's run command, or another build's.
+    pub command: Vec<String>,
     pub tasks: usize,
-    pub sleep_s: f64,
     pub timeout: Duration,
     pub interval: Duration,
 }
 
 impl Cell<'_> {
-    /// The meter's measurement, with the program's own reading of its peak where it gives
-    /// one; none when the driver was interrupted (the cell was stopped and measured nothing).
-    pub fn run(&self, interrupted: &AtomicBool) -> Option<(Measurement, Option<u64>)> {
+    /// The meter's measurement, with the program's own report of itself where it gives one;
+    /// none when the driver was interrupted (the cell was stopped and measured nothing).
+    pub fn run(&self, interrupted: &AtomicBool) -> Option<(Measurement, Option<harness::Report>)> {
         let spec = meter::Spec {
             name: self.implementation.name().to_string(),
-            command: self
-                .implementation
-                .run_command(self.tasks, self.sleep_s)
-                .into_iter()
-                .map(Into::into)
-                .collect(),
+            command: self.command.iter().map(Into::into).collect(),
             cwd: None,
             env: self.implementation.environment(),
             output: None,
@@ -54,7 +50,7 @@ impl Cell<'_> {
             measurement.error = Some(error);
         }
         self.check_the_launch_was_reported(&mut measurement);
-        Some((measurement, own.map(|report| report.peak_rss_bytes)))
+        Some((measurement, own))
     }
 
     /// A program that ran to the end must have said what it ran: the protocol's events.

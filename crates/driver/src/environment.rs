@@ -46,6 +46,7 @@ pub fn found(implementation: &Implementation, available: Result<String, String>)
         version,
         command,
         unavailable,
+        memory_note: manifest.memory_note.clone(),
     }
 }
 

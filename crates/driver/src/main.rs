@@ -8,10 +8,10 @@ mod plan;
 mod preflight;
 mod raise;
 
-use catalog::Implementation;
 use cell::Cell;
-use plan::{Args, Plan};
+use plan::{Args, Build, Plan, Planned};
 use results::format::{mib, thousands};
+use results::measurement::COUNTING_BUILD;
 use results::{Measurement, Row, Status, Writer};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -67,8 +67,8 @@ fn interruption() -> Result<Arc<AtomicBool>, Stop> {
     Ok(interrupted)
 }
 
-/// Each implementation's exact version, or why it cannot run here.
-type Availability = BTreeMap<String, Result<String, String>>;
+/// Each implementation's build's exact version, or why it cannot run here.
+type Availability = BTreeMap<(String, Build), Result<String, String>>;
 
 fn run(args: &Args, plan: &Plan) -> Result<Ended, Stop> {
     let out = args.out.clone().unwrap_or_else(default_out_dir);
@@ -85,13 +85,13 @@ fn run(args: &Args, plan: &Plan) -> Result<Ended, Stop> {
         false => None,
     };
     let preparing = Instant::now();
-    let available = prepare(&plan.implementations);
+    let available = prepare(plan);
     let prepared = preparing.elapsed();
     let found = plan
         .implementations
         .iter()
         .map(|i| {
-            let state = available[i.name()].clone();
+            let state = available[&(i.name().to_string(), Build::Default)].clone();
             (i.name().to_string(), environment::found(i, state))
         })
         .collect();
@@ -108,10 +108,12 @@ fn run(args: &Args, plan: &Plan) -> Result<Ended, Stop> {
         true => Ended::Interrupted,
         false => Ended::Complete,
     };
-    // Under the raised limits too, so that may reaches 100,000 coroutines.
-    if args.launch_cost && ended == Ended::Complete {
-        run_launch_cost(&out).map_err(Stop::Failed)?;
-    }
+    // Under the raised limits too, so that may reaches 100,000 coroutines. A failure here
+    // still leaves the matrix's report to render, and is said after it.
+    let launch_cost = match args.launch_cost && ended == Ended::Complete {
+        true => run_launch_cost(&out),
+        false => Ok(()),
+    };
     drop(raised);
     let report = report::render(&out).map_err(|e| Stop::Failed(e.to_string()))?;
     summarise(&done, plan, &report);
@@ -120,32 +122,42 @@ fn run(args: &Args, plan: &Plan) -> Result<Ended, Stop> {
         eprintln!(
             "interrupted: {} of {} cells ran; every row finished is in {}",
             done.len(),
-            plan.cells(),
+            plan.cells().len(),
             rows.rows_path().display()
         );
     }
+    launch_cost.map_err(Stop::Failed)?;
     Ok(ended)
 }
 
-/// Checks each implementation's toolchain, builds it and reads its version.
-fn prepare(implementations: &[Implementation]) -> Availability {
-    implementations
-        .iter()
-        .map(|implementation| {
-            let name = implementation.name();
-            let state = match implementation.missing_toolchain() {
-                Some(why) => Err(why),
-                None => implementation
-                    .build()
-                    .and_then(|()| implementation.version()),
-            };
-            match &state {
-                Ok(version) => eprintln!("ready: {name} ({version})"),
-                Err(why) => eprintln!("not available: {name}: {why}"),
+/// Checks each implementation's toolchain, builds it (and, with `--allocations`, its
+/// counting build) and reads its version.
+fn prepare(plan: &Plan) -> Availability {
+    let mut available = Availability::new();
+    for implementation in &plan.implementations {
+        let name = implementation.name();
+        let state = match implementation.missing_toolchain() {
+            Some(why) => Err(why),
+            None => implementation
+                .build()
+                .and_then(|()| implementation.version()),
+        };
+        match &state {
+            Ok(version) => eprintln!("ready: {name} ({version})"),
+            Err(why) => eprintln!("not available: {name}: {why}"),
+        }
+        if plan.allocations && implementation.manifest.allocations.is_some() {
+            let counting = state
+                .clone()
+                .and_then(|version| implementation.build_counting().map(|()| version));
+            if let Err(why) = &counting {
+                eprintln!("not counted: {name}: {why}");
             }
-            (name.to_string(), state)
-        })
-        .collect()
+            available.insert((name.to_string(), Build::Counting), counting);
+        }
+        available.insert((name.to_string(), Build::Default), state);
+    }
+    available
 }
 
 /// Runs every cell in order, appending each row as it ends, until the end or an interruption.
@@ -155,50 +167,68 @@ fn run_matrix(
     rows: &mut Writer,
     interrupted: &AtomicBool,
 ) -> Result<Vec<Row>, String> {
+    let cells = plan.cells();
     let mut done: Vec<Row> = Vec::new();
-    for &tasks in &plan.tasks {
-        for implementation in &plan.implementations {
-            let name = implementation.name();
-            for repeat in 1..=plan.repeat {
-                if interrupted.load(Ordering::SeqCst) {
-                    return Ok(done);
-                }
-                let skip = match &available[name] {
-                    Err(why) => Some(why.clone()),
-                    Ok(_) => preflight::reason_to_skip(implementation, tasks, &done),
-                };
-                let (measurement, self_peak) = match skip {
-                    Some(why) => (Measurement::unmeasured(name, Status::Skipped, why), None),
-                    None => {
-                        let cell = Cell {
-                            implementation,
-                            version: available[name].as_deref().ok(),
-                            tasks,
-                            sleep_s: plan.sleep_s,
-                            timeout: plan.timeout,
-                            interval: plan.interval,
-                        };
-                        match cell.run(interrupted) {
-                            Some(measured) => measured,
-                            None => return Ok(done),
-                        }
-                    }
-                };
-                let row = Row {
-                    index: done.len() + 1,
-                    repeat,
-                    cell_tasks: tasks,
-                    cell_sleep_s: plan.sleep_s,
-                    measurement,
-                    self_peak_rss_bytes: self_peak,
-                };
-                rows.append(&row)?;
-                eprintln!("{}", progress(&row, plan));
-                done.push(row);
-            }
+    for planned in &cells {
+        if interrupted.load(Ordering::SeqCst) {
+            break;
         }
+        let (implementation, tasks) = (planned.implementation, planned.tasks);
+        let name = implementation.name();
+        let state = &available[&(name.to_string(), planned.build)];
+        let skip = match state {
+            Err(why) => Some(why.clone()),
+            Ok(_) => preflight::reason_to_skip(implementation, tasks, &done),
+        };
+        let sleep_s = plan.sleep_at(tasks);
+        let measured = match skip {
+            Some(why) => (Measurement::unmeasured(name, Status::Skipped, why), None),
+            None => {
+                let command = match planned.build {
+                    Build::Default => implementation.run_command(tasks, sleep_s),
+                    Build::Counting => implementation.counting_command(tasks, sleep_s)?,
+                };
+                let cell = Cell {
+                    implementation,
+                    version: state.as_deref().ok(),
+                    command,
+                    tasks,
+                    timeout: plan.timeout_at(tasks),
+                    interval: plan.interval,
+                };
+                match cell.run(interrupted) {
+                    Some(measured) => measured,
+                    None => break,
+                }
+            }
+        };
+        let build = (planned.build == Build::Counting).then_some(COUNTING_BUILD);
+        let row = row(done.len() + 1, planned, sleep_s, measured, build);
+        rows.append(&row)?;
+        eprintln!("{}", progress(&row, plan, cells.len()));
+        done.push(row);
     }
     Ok(done)
+}
+
+/// A row of results: the measurement, and what the program said of itself.
+fn row(
+    index: usize,
+    planned: &Planned,
+    sleep_s: f64,
+    (measurement, own): (Measurement, Option<harness::Report>),
+    build: Option<&str>,
+) -> Row {
+    Row {
+        index,
+        repeat: planned.repeat,
+        cell_tasks: planned.tasks,
+        cell_sleep_s: sleep_s,
+        measurement,
+        self_peak_rss_bytes: own.as_ref().map(|report| report.peak_rss_bytes),
+        build: build.map(str::to_string),
+        heap: own.and_then(|report| report.heap),
+    }
 }
 
 /// Runs every implementation's criterion launch-cost bench and keeps their estimates with
@@ -223,15 +253,17 @@ fn run_launch_cost(out: &Path) -> Result<(), String> {
 
 /// `[7/24] tokio 100,000: 47.2 MiB, total 52.0 MiB (kernel 0.4 MiB), 10.1 s`, or the
 /// reason a cell has no figure.
-fn progress(row: &Row, plan: &Plan) -> String {
+fn progress(row: &Row, plan: &Plan, cells: usize) -> String {
     let m = &row.measurement;
     let mut line = format!(
-        "[{}/{}] {} {}",
+        "[{}/{cells}] {} {}",
         row.index,
-        plan.cells(),
         m.runtime,
         thousands(row.cell_tasks)
     );
+    if let Some(build) = &row.build {
+        line += &format!(" ({build})");
+    }
     if plan.repeat > 1 {
         line += &format!(" (run {}/{})", row.repeat, plan.repeat);
     }
@@ -261,7 +293,7 @@ fn print_preflight(plan: &Plan, available: &Availability) {
     for &tasks in &plan.tasks {
         for implementation in &plan.implementations {
             let name = implementation.name();
-            if available[name].is_err() {
+            if available[&(name.to_string(), Build::Default)].is_err() {
                 continue;
             }
             let shortfalls = implementation.shortfalls(tasks);
@@ -286,9 +318,14 @@ fn print_preflight(plan: &Plan, available: &Availability) {
     if blocked == 0 {
         eprintln!("  every cell fits the OS limits");
     }
+    let other_sleeps: String = plan
+        .sleep_at
+        .iter()
+        .map(|(tasks, sleep)| format!(" ({sleep} s at {})", thousands(*tasks)))
+        .collect();
     eprintln!(
-        "{} cells: {} x tasks {} x {} run(s), sleep {} s, timeout {} s",
-        plan.cells(),
+        "{} cells: {} x tasks {} x {} run(s), sleep {} s{other_sleeps}, timeout {} s",
+        plan.cells().len(),
         plan.names().join(","),
         plan.tasks
             .iter()
@@ -297,7 +334,7 @@ fn print_preflight(plan: &Plan, available: &Availability) {
             .join(","),
         plan.repeat,
         plan.sleep_s,
-        plan.timeout.as_secs_f64()
+        plan.timeout_at(0).as_secs_f64()
     );
 }
 
@@ -310,7 +347,7 @@ fn summarise(done: &[Row], plan: &Plan, report: &Path) {
     eprintln!(
         "{} of {} cells: {} ok, {} failed, {} skipped; report: {}",
         done.len(),
-        plan.cells(),
+        plan.cells().len(),
         count(Status::Ok),
         count(Status::Failed),
         count(Status::Skipped),

@@ -26,6 +26,10 @@ pub struct Args {
     /// Seconds each task sleeps [default: 10; 1 with --quick].
     #[arg(long, allow_negative_numbers = true, value_parser = parse_sleep)]
     pub sleep: Option<f64>,
+    /// Another sleep at some task counts, like 10M=120: a launch longer than the sleep leaves
+    /// the first tasks done before the last begin.
+    #[arg(long, value_delimiter = ',', value_parser = parse_sleep_at)]
+    pub sleep_at: Vec<(usize, f64)>,
     /// Runs of every cell; the report shows their median and range.
     #[arg(long, default_value_t = 1, allow_negative_numbers = true, value_parser = parse_repeat)]
     pub repeat: u32,
@@ -41,6 +45,10 @@ pub struct Args {
     /// Also run the criterion launch-cost benches (about 5 minutes) and report them.
     #[arg(long)]
     pub launch_cost: bool,
+    /// Also run every build that counts its allocations (the Rust ones), once at each task
+    /// count from 1,000 to 100,000: where the memory goes.
+    #[arg(long)]
+    pub allocations: bool,
     /// Milliseconds between the meter's readings of a running program.
     #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=10_000))]
     pub interval: u64,
@@ -66,6 +74,13 @@ fn parse_sleep(text: &str) -> Result<f64, String> {
         .map_err(usage_message)
 }
 
+fn parse_sleep_at(text: &str) -> Result<(usize, f64), String> {
+    let (tasks, sleep) = text.split_once('=').ok_or_else(|| {
+        format!("invalid --sleep-at '{text}': expected a task count and seconds like 10M=120")
+    })?;
+    Ok((parse_tasks(tasks)?, parse_sleep(sleep)?))
+}
+
 fn parse_timeout(text: &str) -> Result<f64, String> {
     text.trim()
         .parse::<f64>()
@@ -84,14 +99,36 @@ fn parse_repeat(text: &str) -> Result<u32, String> {
         .ok_or_else(|| format!("invalid repeat '{text}': expected a whole number of runs >= 1"))
 }
 
+/// Which build of an implementation a cell runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Build {
+    /// The one every table shows.
+    Default,
+    /// The one whose allocator counts (`--allocations`): where the memory goes.
+    Counting,
+}
+
+/// One cell of the matrix, in the order the cells run.
+pub struct Planned<'a> {
+    pub implementation: &'a Implementation,
+    pub tasks: usize,
+    pub repeat: usize,
+    pub build: Build,
+}
+
 /// The matrix as asked, with defaults filled in.
 pub struct Plan {
     pub implementations: Vec<Implementation>,
     pub tasks: Vec<usize>,
     pub sleep_s: f64,
+    /// Other sleeps at some task counts.
+    pub sleep_at: Vec<(usize, f64)>,
     pub repeat: usize,
-    pub timeout: Duration,
+    /// The timeout asked for, if one was.
+    pub timeout: Option<Duration>,
     pub interval: Duration,
+    /// Whether the builds that count allocations run too.
+    pub allocations: bool,
 }
 
 /// Parses the command line against the implementations found in the repository: the
@@ -156,20 +193,77 @@ impl Plan {
             (true, false) => vec![1, 10_000, 100_000, 1_000_000],
         };
         tasks.sort_unstable();
-        let sleep_s = args.sleep.unwrap_or(if args.quick { 1.0 } else { 10.0 });
-        let timeout = Duration::from_secs_f64(args.timeout.unwrap_or(sleep_s + 300.0));
+        let counts: Vec<usize> = args.sleep_at.iter().map(|(tasks, _)| *tasks).collect();
+        if let Some(twice) = given_twice(&counts) {
+            return Err(format!(
+                "task count {twice} is given twice in --sleep-at: give each once"
+            ));
+        }
+        if let Some(stray) = counts.iter().find(|count| !tasks.contains(count)) {
+            return Err(format!(
+                "invalid --sleep-at: {stray} is not among the task counts; add it to --tasks"
+            ));
+        }
         Ok(Plan {
             implementations,
             tasks,
-            sleep_s,
+            sleep_s: args.sleep.unwrap_or(if args.quick { 1.0 } else { 10.0 }),
+            sleep_at: args.sleep_at.clone(),
             repeat: args.repeat as usize,
-            timeout,
+            timeout: args.timeout.map(Duration::from_secs_f64),
             interval: Duration::from_millis(args.interval),
+            allocations: args.allocations,
         })
     }
 
-    pub fn cells(&self) -> usize {
-        self.implementations.len() * self.tasks.len() * self.repeat
+    /// The sleep of the cells of `tasks` tasks.
+    pub fn sleep_at(&self, tasks: usize) -> f64 {
+        let other = self.sleep_at.iter().find(|(at, _)| *at == tasks);
+        other.map_or(self.sleep_s, |(_, sleep)| *sleep)
+    }
+
+    /// How long a cell of `tasks` tasks may run: as asked, else its sleep and 300 s more.
+    pub fn timeout_at(&self, tasks: usize) -> Duration {
+        let default = || Duration::from_secs_f64(self.sleep_at(tasks) + 300.0);
+        self.timeout.unwrap_or_else(default)
+    }
+
+    /// Every cell, in the order they run: each task count, ascending, over every
+    /// implementation and repeat; then, with `--allocations`, every implementation that has
+    /// a counting build at the counts from 1,000 to 100,000.
+    pub fn cells(&self) -> Vec<Planned<'_>> {
+        let mut cells = Vec::new();
+        for &tasks in &self.tasks {
+            for implementation in &self.implementations {
+                for repeat in 1..=self.repeat {
+                    let build = Build::Default;
+                    cells.push(Planned {
+                        implementation,
+                        tasks,
+                        repeat,
+                        build,
+                    });
+                }
+            }
+        }
+        if self.allocations {
+            let counted = self
+                .implementations
+                .iter()
+                .filter(|i| i.manifest.allocations.is_some());
+            for implementation in counted {
+                for &tasks in self.tasks.iter().filter(|t| (1000..=100_000).contains(*t)) {
+                    let build = Build::Counting;
+                    cells.push(Planned {
+                        implementation,
+                        tasks,
+                        repeat: 1,
+                        build,
+                    });
+                }
+            }
+        }
+        cells
     }
 
     pub fn names(&self) -> Vec<&str> {
@@ -193,7 +287,7 @@ mod tests {
         let full = plan("").unwrap();
         assert_eq!(full.tasks, [1, 10_000, 100_000, 1_000_000]);
         assert_eq!((full.sleep_s, full.repeat), (10.0, 1));
-        assert_eq!(full.timeout, Duration::from_secs(310));
+        assert_eq!(full.timeout_at(1), Duration::from_secs(310));
         let found = catalog::discover(&catalog::repository_root()).unwrap();
         let every: Vec<&str> = found.iter().map(Implementation::name).collect();
         assert_eq!(full.names(), every);
@@ -206,7 +300,41 @@ mod tests {
         let plan = plan("--tasks 1M,10,1k --runtimes smol,tokio --timeout 2.5").unwrap();
         assert_eq!(plan.tasks, [10, 1000, 1_000_000]);
         assert_eq!(plan.names(), ["smol", "tokio"]);
-        assert_eq!(plan.timeout, Duration::from_millis(2500));
+        assert_eq!(plan.timeout_at(10), Duration::from_millis(2500));
+    }
+
+    #[test]
+    fn counting_builds_run_after_the_matrix_at_the_counts_up_to_100k() {
+        let plan = plan("--runtimes floor,go --tasks 1,1k,1M --repeat 2 --allocations").unwrap();
+        let cells: Vec<(&str, usize, usize, Build)> = plan
+            .cells()
+            .iter()
+            .map(|c| (c.implementation.name(), c.tasks, c.repeat, c.build))
+            .collect();
+        assert_eq!(cells.len(), 3 * 2 * 2 + 1);
+        assert_eq!(
+            cells[..2],
+            [
+                ("floor", 1, 1, Build::Default),
+                ("floor", 1, 2, Build::Default)
+            ]
+        );
+        assert_eq!(
+            cells[12],
+            ("floor", 1000, 1, Build::Counting),
+            "go has no counting build"
+        );
+    }
+
+    #[test]
+    fn the_largest_counts_can_sleep_longer() {
+        let plan = plan("--tasks 1k,10M --sleep 2 --sleep-at 10M=120").unwrap();
+        assert_eq!(
+            (plan.sleep_at(1000), plan.sleep_at(10_000_000)),
+            (2.0, 120.0)
+        );
+        assert_eq!(plan.timeout_at(10_000_000), Duration::from_secs(420));
+        assert_eq!(plan.timeout_at(1000), Duration::from_secs(302));
     }
 
     /// Each bad value is refused with a message that names it.
@@ -231,7 +359,7 @@ mod tests {
             ("--repeat -1", "invalid repeat '-1'"),
             (
                 "--runtimes nope",
-                "unknown runtime 'nope': expected one of threads, tokio",
+                "unknown runtime 'nope': expected one of threads, threads-64k",
             ),
         ] {
             let error = plan(line)

@@ -141,6 +141,8 @@ mod tests {
             cell_sleep_s: 1.0,
             measurement,
             self_peak_rss_bytes: None,
+            build: None,
+            heap: None,
         }
     }
 

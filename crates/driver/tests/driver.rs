@@ -183,6 +183,46 @@ fn runs_two_runtimes_into_results_env_and_report() {
     }
 }
 
+/// `--allocations`: the build that counts runs after the matrix, its rows say which build they
+/// are and carry the heap, and the report has where the memory goes; the default rows do not.
+#[test]
+fn the_counting_build_runs_after_the_matrix_and_says_so() {
+    let out = temp_dir("allocations");
+    let output = driver(&[
+        "--runtimes",
+        "floor",
+        "--tasks",
+        "1k",
+        "--sleep",
+        "0.1",
+        "--allocations",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("[2/2] floor 1,000 (counting allocator): "),
+        "{stderr}"
+    );
+    let rows = rows(&out);
+    assert_eq!(rows.len(), 2);
+    assert!(
+        rows[0].get("build").is_none() && rows[0].get("heap").is_none(),
+        "{}",
+        rows[0]
+    );
+    assert_eq!(rows[1]["build"], "counting allocator");
+    // The floor's futures and timer entries live in its own arrays: tens of bytes a task.
+    let live = rows[1]["heap"]["live_bytes"].as_u64().unwrap();
+    assert!((40_000..200_000).contains(&live), "{}", rows[1]);
+    let report = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(
+        report.contains("| Rust floor (reference) | 1,000 | "),
+        "{report}"
+    );
+}
+
 #[test]
 fn a_hang_is_killed_a_crash_recorded_a_missing_toolchain_skipped_and_the_matrix_goes_on() {
     let out = temp_dir("hang");
@@ -277,7 +317,7 @@ fn bad_input_is_one_line_naming_it_and_exit_2() {
     let cases: &[(&[&str], &str)] = &[
         (
             &["--runtimes", "nope"],
-            "unknown runtime 'nope': expected one of threads, tokio",
+            "unknown runtime 'nope': expected one of threads, threads-64k",
         ),
         (&["--runtimes", ""], "unknown runtime ''"),
         (&["--runtimes", "tokio,"], "unknown runtime ''"),

@@ -451,6 +451,55 @@ fn flatten(
     rows
 }
 
+/// Where each task's memory goes: the heap that spawning left live, in how many allocations,
+/// from the build that counts them, beside the resident bytes per task of the default build.
+fn memory_section(summary: &Summary) -> Option<String> {
+    let mut rows = String::new();
+    let mut sentences = String::new();
+    for runtime in &summary.runtimes {
+        let Some(row) = summary.counted(runtime).max_by_key(|row| row.cell_tasks) else {
+            continue;
+        };
+        let heap = row.heap.expect("counted rows have their heap");
+        let tasks = row.cell_tasks.max(1) as f64;
+        let (allocations, live, peak) = (
+            heap.allocations as f64 / tasks,
+            heap.live_bytes as f64 / tasks,
+            heap.peak_live_bytes as f64 / tasks,
+        );
+        let resident = summary.bytes_per_task(runtime);
+        let label = summary.label(runtime);
+        let _ = writeln!(
+            rows,
+            "| {label} | {} | {allocations:.2} | {live:.0} | {peak:.0} | {} |",
+            thousands(row.cell_tasks),
+            resident.map_or("–".into(), |r| format!("{r:.0}"))
+        );
+        if let (Some(note), Some(resident)) = (summary.memory_note(runtime), resident) {
+            let _ = writeln!(
+                sentences,
+                "- {label}: {resident:.0} B per task resident, {live:.0} B of it live heap in \
+                 {allocations:.2} allocations per task once every task was spawned: {note}"
+            );
+        }
+    }
+    (!rows.is_empty()).then(|| {
+        format!(
+            "## Where the memory goes (the build that counts its allocations)\n\n\
+             Figures from a separate build of each Rust binary whose global allocator counts \
+             allocations and live bytes (`--allocations`; the default binaries, whose figures \
+             are everywhere else in this report, do not have it). Per task, at the largest count \
+             measured: allocations made while spawning, the heap bytes they left live once \
+             every task was spawned, the most heap bytes live at once, and, from the default \
+             build, the resident bytes per task (the slope above). Resident memory above the \
+             live heap is the allocator's rounding and headers, stacks, and pages touched \
+             outside the heap.\n\n\
+             | implementation | tasks | allocations/task | live heap B/task | peak live heap B/task | resident B/task |\n\
+             |---|---:|---:|---:|---:|---:|\n{rows}\n{sentences}\n"
+        )
+    })
+}
+
 /// Our figure beside the published ones, for every implementation that runs a program of the
 /// article or its follow-up.
 fn beside_published(summary: &Summary, published: &Published) -> String {
@@ -565,6 +614,7 @@ pub fn render(
     md += &peak_section(results, summary);
     md += &kernel_section(results, summary);
     md += &readings_section(results, summary).unwrap_or_default();
+    md += &memory_section(summary).unwrap_or_default();
     if !charts.is_empty() {
         let _ = writeln!(md, "## Charts\n");
         for chart in charts {
@@ -738,6 +788,47 @@ mod tests {
         assert!(
             !md.contains("| smol | – · –"),
             "smol was never published: {md}"
+        );
+    }
+
+    #[test]
+    fn where_the_memory_goes_comes_from_the_counting_build_only() {
+        let mut counted = row("tokio", 100_000, 47.0, Status::Ok);
+        counted.build = Some(results::measurement::COUNTING_BUILD.into());
+        counted.heap = Some(results::HeapOfTasks {
+            allocations: 100_000,
+            live_bytes: 26_500_000,
+            peak_live_bytes: 27_000_000,
+        });
+        counted.measurement.peak_rss_bytes = Some(999 << 20);
+        let mut results = results(vec![
+            row("tokio", 1, 3.0, Status::Ok),
+            row(
+                "tokio",
+                100_000,
+                3.0 + 100_000.0 * 460.0 / results::format::MIB,
+                Status::Ok,
+            ),
+            counted,
+        ]);
+        results.env.implementations.insert(
+            "tokio".into(),
+            results::env::Implementation {
+                label: "Rust tokio".into(),
+                memory_note: Some("one cell per task".into()),
+                ..Default::default()
+            },
+        );
+        let summary = Summary::new(&results);
+        let md = render(&results, &summary, &[], &[], &crate::published::published());
+        assert!(
+            md.contains("| Rust tokio | 100,000 | 1.00 | 265 | 270 | 460 |"),
+            "{md}"
+        );
+        assert!(md.contains("- Rust tokio: 460 B per task resident, 265 B of it live heap in 1.00 allocations per task once every task was spawned: one cell per task"), "{md}");
+        assert!(
+            !md.contains("999"),
+            "the counting build's peak is not in the tables: {md}"
         );
     }
 

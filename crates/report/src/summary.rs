@@ -75,7 +75,8 @@ impl<'a> Summary<'a> {
     pub fn new(results: &'a Results) -> Summary<'a> {
         let mut cells: BTreeMap<(String, usize), Cell> = BTreeMap::new();
         let mut runtimes: Vec<String> = Vec::new();
-        for row in &results.rows {
+        // The article's table is the default builds'; the counting build has its own section.
+        for row in results.rows.iter().filter(|row| row.is_default_build()) {
             let runtime = &row.measurement.runtime;
             cells
                 .entry((runtime.clone(), row.cell_tasks))
@@ -150,6 +151,22 @@ impl<'a> Summary<'a> {
         fit_line(&points).map(|(_, slope)| slope)
     }
 
+    /// The rows of the build that counts allocations, for `runtime`, that succeeded.
+    pub fn counted(&self, runtime: &str) -> impl Iterator<Item = &'a Row> + '_ {
+        let runtime = runtime.to_string();
+        self.results
+            .rows
+            .iter()
+            .filter(move |row| !row.is_default_build() && row.is_ok())
+            .filter(move |row| row.measurement.runtime == runtime && row.heap.is_some())
+    }
+
+    /// Where its memory per task goes, in one sentence, from env.json.
+    pub fn memory_note(&self, runtime: &str) -> Option<&str> {
+        let found = self.results.env.implementations.get(runtime)?;
+        found.memory_note.as_deref()
+    }
+
     /// The largest task count at which `runtime` succeeded, with its cell.
     pub fn largest_ok(&self, runtime: &str) -> Option<(usize, &Cell<'a>)> {
         self.tasks.iter().rev().find_map(|&tasks| {
@@ -188,6 +205,8 @@ pub(crate) mod tests {
             cell_sleep_s: 10.0,
             measurement,
             self_peak_rss_bytes: None,
+            build: None,
+            heap: None,
         }
     }
 

@@ -43,6 +43,8 @@ pub struct Implementation {
     pub command: Vec<String>,
     /// Why it could not run here (no toolchain, a failed build), with what fixes it.
     pub unavailable: Option<String>,
+    /// Where its memory per task goes, in one sentence (its manifest's).
+    pub memory_note: Option<String>,
 }
 
 /// How the meter measured.

@@ -8,5 +8,6 @@ pub mod jsonl;
 pub mod measurement;
 
 pub use env::Env;
+pub use harness::heap::HeapOfTasks;
 pub use jsonl::{Results, Writer};
 pub use measurement::{Kernel, Measurement, Row, Status};

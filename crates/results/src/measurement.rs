@@ -189,11 +189,25 @@ pub struct Row {
     /// The program's own reading of its peak (VmHWM and VmRSS read from inside), beside the
     /// meter's: the two are independent readings of one run.
     pub self_peak_rss_bytes: Option<u64>,
+    /// Which build ran when not the default one: `counting allocator`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub build: Option<String>,
+    /// What the launch cost in the heap, from a build that counts its allocations.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub heap: Option<harness::heap::HeapOfTasks>,
 }
+
+/// The build of a row whose figures come from the counting allocator.
+pub const COUNTING_BUILD: &str = "counting allocator";
 
 impl Row {
     pub fn is_ok(&self) -> bool {
         self.measurement.is_ok()
+    }
+
+    /// Whether the default build made it: the figures of the article's table.
+    pub fn is_default_build(&self) -> bool {
+        self.build.is_none()
     }
 }
 
@@ -220,6 +234,8 @@ pub(crate) mod tests {
             cell_sleep_s: 10.0,
             measurement,
             self_peak_rss_bytes: None,
+            build: None,
+            heap: None,
         }
     }
 
@@ -245,6 +261,7 @@ pub(crate) mod tests {
             threads: 1,
             page_tables_bytes: 1,
             runtime_version: "1".into(),
+            heap: None,
         };
         let theirs = serde_json::to_value(&report).unwrap();
         let ours = serde_json::to_value(ok_row("tokio", 1, 1.0).measurement).unwrap();

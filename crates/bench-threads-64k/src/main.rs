@@ -1,0 +1,22 @@
+//! The article's Rust threads program with 64 KiB thread stacks instead of the default 2 MiB.
+use harness::{limits, Run};
+use std::thread;
+
+fn main() {
+    let mut run = Run::start("threads");
+    run.require("threads", &limits::threads(run.tasks as u64));
+
+    let mut handles = Vec::new();
+    for _ in 0..run.tasks {
+        let handle = thread::Builder::new().stack_size(64 << 10).spawn(move || {
+            thread::sleep(run.sleep);
+        });
+        handles.push(run.spawned(handle));
+    }
+    run.all_spawned();
+
+    for handle in handles {
+        run.joined(handle.join().is_ok());
+    }
+    run.finish()
+}
