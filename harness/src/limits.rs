@@ -17,7 +17,7 @@ pub struct Shortfall {
     pub limit: &'static str,
     pub current: u64,
     pub needed: u64,
-    /// The command that raises it.
+    /// What to do: the command that raises it, or why it cannot be raised far enough.
     pub raise: String,
 }
 
@@ -25,7 +25,7 @@ impl fmt::Display for Shortfall {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
         write!(
             f,
-            "{} is {}, {} needed (raise it: {})",
+            "{} is {}, {} needed ({})",
             self.limit, self.current, self.needed, self.raise
         )
     }
@@ -42,12 +42,21 @@ fn with_headroom(needed: u64) -> u64 {
     (needed + needed / 50).div_ceil(1000) * 1000
 }
 
+/// The kernel's ceiling for `kernel.pid_max` on 64-bit machines (its `PID_MAX_LIMIT`).
+pub const PID_MAX_LIMIT: u64 = 4_194_304;
+
 fn sysctl(name: &'static str, current: u64, needed: u64) -> Option<Shortfall> {
-    (current < needed).then(|| Shortfall {
+    let suggested = with_headroom(needed);
+    let raise = match name == "kernel.pid_max" && suggested > PID_MAX_LIMIT {
+        true if needed <= PID_MAX_LIMIT => format!("raise it: sysctl -w {name}={PID_MAX_LIMIT}"),
+        true => format!("the kernel allows at most {PID_MAX_LIMIT}: run fewer threads"),
+        false => format!("raise it: sysctl -w {name}={suggested}"),
+    };
+    (current < needed).then_some(Shortfall {
         limit: name,
         current,
         needed,
-        raise: format!("sysctl -w {name}={}", with_headroom(needed)),
+        raise,
     })
 }
 
@@ -117,7 +126,7 @@ fn process_limit(needed: u64) -> Option<Shortfall> {
         limit: "ulimit -u (max user processes)",
         current,
         needed,
-        raise: format!("ulimit -u {}", with_headroom(needed)),
+        raise: format!("raise it: ulimit -u {}", with_headroom(needed)),
     })
 }
 
@@ -132,7 +141,7 @@ pub fn io_uring(locked_bytes: u64) -> Vec<Shortfall> {
         limit: "kernel.io_uring_disabled",
         current: value,
         needed: 0,
-        raise: "sysctl -w kernel.io_uring_disabled=0".into(),
+        raise: "raise it: sysctl -w kernel.io_uring_disabled=0".into(),
     });
     disabled
         .into_iter()
@@ -147,7 +156,7 @@ fn locked_memory(needed_bytes: u64) -> Option<Shortfall> {
         limit: "ulimit -l (max locked memory, KiB)",
         current: current / 1024,
         needed: needed_bytes.div_ceil(1024),
-        raise: format!("ulimit -l {}", needed_bytes.div_ceil(1024)),
+        raise: format!("raise it: ulimit -l {}", needed_bytes.div_ceil(1024)),
     })
 }
 
@@ -199,6 +208,24 @@ mod tests {
         assert!(shortfalls
             .iter()
             .any(|s| s.limit == "kernel.pid_max" && s.current == pid_max));
+    }
+
+    #[test]
+    fn pid_max_is_never_suggested_past_the_kernels_ceiling() {
+        let near = sysctl("kernel.pid_max", 32_768, PID_MAX_LIMIT - 10).unwrap();
+        assert_eq!(
+            near.raise,
+            format!("raise it: sysctl -w kernel.pid_max={PID_MAX_LIMIT}")
+        );
+        let past = sysctl("kernel.pid_max", PID_MAX_LIMIT, PID_MAX_LIMIT + 1).unwrap();
+        assert_eq!(
+            past.raise,
+            format!("the kernel allows at most {PID_MAX_LIMIT}: run fewer threads")
+        );
+        let other = sysctl("kernel.threads-max", 1000, PID_MAX_LIMIT + 1).unwrap();
+        assert!(other
+            .raise
+            .starts_with("raise it: sysctl -w kernel.threads-max="));
     }
 
     #[test]

@@ -1,11 +1,8 @@
 //! `--raise-limits`: raises the kernel limits that stop large runs, for the run only, and
 //! puts the old values back when the run ends, also after Ctrl-C or a failure.
 
-use harness::limits::{threads_on_machine, MAPPINGS_PER_THREAD};
+use harness::limits::{threads_on_machine, MAPPINGS_PER_THREAD, PID_MAX_LIMIT};
 use harness::proc::read_number;
-
-/// The kernel's ceiling for pid_max.
-const PID_MAX_LIMIT: u64 = 4_194_304;
 
 /// Kernel settings changed for the run, with their old values.
 pub struct Raised {
