@@ -30,6 +30,17 @@ fn measure(
     sleep_s: f64,
     cgroup: bool,
 ) -> meter::Outcome {
+    measure_within(implementation, tasks, sleep_s, cgroup, TIMEOUT)
+}
+
+/// [`measure`], killed after `timeout`.
+fn measure_within(
+    implementation: &Implementation,
+    tasks: usize,
+    sleep_s: f64,
+    cgroup: bool,
+    timeout: Duration,
+) -> meter::Outcome {
     let spec = meter::Spec {
         name: implementation.name().to_string(),
         command: implementation
@@ -42,7 +53,7 @@ fn measure(
         output: None,
     };
     let options = meter::Options {
-        timeout: Some(TIMEOUT),
+        timeout: Some(timeout),
         cgroup,
         ..meter::Options::default()
     };
@@ -210,9 +221,12 @@ pub fn sysctl(name: &str) -> u64 {
 }
 
 /// The most tasks a program that finds a limit only by reaching it (a JVM starting thread
-/// after thread, about 600 a second here) is asked to start: past the default limits
-/// (`kernel.pid_max` 32768, `vm.max_map_count` 65530), well inside the check's timeout.
+/// after thread, 500 to 1,100 a second here) is asked to start: past the default limits
+/// (`kernel.pid_max` 32768, `vm.max_map_count` 65530).
 const REACHABLE_TASKS: u64 = 50_000;
+
+/// Time for such a program to reach the limit: 50,000 threads at 500 a second, twice over.
+const REACHING_TIMEOUT: Duration = Duration::from_secs(200);
 
 /// Asking for more tasks than a limit allows is a clear failure, never a crash: exit 3 and
 /// one line where the program can tell (the Rust binaries name the limit, its value and the
@@ -239,9 +253,15 @@ pub fn os_limits_are_reported(implementation: &Implementation) -> Checked {
             );
             continue;
         }
-        // A sleep long enough for every task to be alive at once where the program can only
-        // find the limit by reaching it.
-        let outcome = measure(implementation, tasks as usize, 30.0, false);
+        // A sleep far longer than the launch, so that every task is still alive when the
+        // limit is reached, however slowly the program starts them.
+        let outcome = measure_within(
+            implementation,
+            tasks as usize,
+            3600.0,
+            false,
+            REACHING_TIMEOUT,
+        );
         let m = &outcome.measurement;
         let context = || {
             format!(
