@@ -105,15 +105,21 @@ pub fn runs_overlapping_tasks_and_counts_every_one(implementation: &Implementati
 
 /// With no task the run measures the bare runtime, and tasks add memory on top of it.
 pub fn tasks_cost_memory_above_the_bare_runtime(implementation: &Implementation) -> Checked {
-    const TASKS: u64 = 2000;
+    // Enough tasks that 64 B each stands well above the bare run's own spread (up to 150 KB
+    // for the floor at 0 tasks, whose tasks cost 84 B each); an OS thread costs a stack page
+    // at least, so a few thousand show.
+    let tasks: u64 = match implementation.manifest.limits.threads_per_task {
+        0 => 20_000,
+        _ => 2_000,
+    };
     let bare = successful_run(implementation, 0, 0.2)?;
-    let loaded = successful_run(implementation, TASKS as usize, 0.5)?;
+    let loaded = successful_run(implementation, tasks as usize, 0.5)?;
     let (bare, loaded) = (
         bare.peak_rss_bytes.unwrap_or(0),
         loaded.peak_rss_bytes.unwrap_or(0),
     );
-    ensure(loaded > bare + TASKS * 64, || {
-        format!("{TASKS} tasks should cost more than 64 B each: {bare} then {loaded} bytes")
+    ensure(loaded > bare + tasks * 64, || {
+        format!("{tasks} tasks should cost more than 64 B each: {bare} then {loaded} bytes")
     })
 }
 
@@ -373,11 +379,13 @@ pub fn the_kernel_share_counts_every_thread_stack(implementation: &Implementatio
 }
 
 /// The program's own reading of its peak, run alone and run under the meter in turns: the
-/// medians of five runs each agree within 1% or 128 KiB (a runtime's threads allocate in a different
-/// order from run to run: tokio's 10,000-task peak alone varies by about 64 KiB), so the
-/// meter adds nothing to what it measures.
+/// medians of seven runs each agree within 2% or 256 KiB, so the meter adds nothing to what
+/// it measures. The margin is the programs' own: a runtime's threads allocate in a different
+/// order from run to run, and smol's 10,000-task peak alone spans 5.32 to 5.60 MB in eight
+/// runs, so that two medians of five runs of the same binary by itself were seen 128 KiB
+/// apart.
 pub fn the_meter_adds_nothing_to_the_program(implementation: &Implementation) -> Checked {
-    const RUNS: usize = 5;
+    const RUNS: usize = 7;
     let tasks = allowed_tasks(implementation, 10_000);
     let args = ["--sleep".to_string(), "0.3".to_string()];
     let run = implementation.expand(&implementation.manifest.run);
@@ -405,7 +413,7 @@ pub fn the_meter_adds_nothing_to_the_program(implementation: &Implementation) ->
     let metered = median(pairs.iter().map(|p| p.1).collect());
     let gap = (metered - alone).abs() / alone;
     ensure(
-        gap < 0.01 || (metered - alone).abs() < 128.0 * 1024.0,
+        gap < 0.02 || (metered - alone).abs() < 256.0 * 1024.0,
         || {
             format!(
                 "{tasks} tasks: {alone} bytes alone, {metered} under the meter ({:.2}% apart)",

@@ -371,7 +371,7 @@ fn assemble(
     } else {
         m.signal = Some(libc::WTERMSIG(status));
     }
-    let last_words = stderr.lines().rev().map(str::trim).find(|l| !l.is_empty());
+    let last_words = runtime_words(stderr);
     let with_last_words = |why: String| match last_words {
         Some(words) => format!("{why}: {words}"),
         None => why,
@@ -415,4 +415,36 @@ pub fn exit_reading_unavailable() -> Option<String> {
     let untraced = process.untraced.clone();
     let _ = process.wait();
     untraced
+}
+
+/// The line of a failed program's stderr that says why, in its runtime's own words: the
+/// first that names an error or a panic (Node.js, the JVM and Go print one, then a long
+/// trace), else the last.
+fn runtime_words(stderr: &str) -> Option<&str> {
+    let lines = || stderr.lines().map(str::trim).filter(|l| !l.is_empty());
+    let names_an_error = |line: &&str| {
+        let line = line.to_ascii_lowercase();
+        ["error", "exception", "fatal", "panic"]
+            .iter()
+            .any(|word| line.contains(word))
+    };
+    lines().find(names_an_error).or_else(|| lines().next_back())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::runtime_words;
+
+    #[test]
+    fn a_failure_is_told_by_the_line_that_names_the_error_not_the_trace_after_it() {
+        let node = "\n<--- Last few GCs --->\n\nFATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory\n 1: 0xb7a940 node::Abort() [node]\n10: 0x7fb69feda476\n";
+        assert_eq!(
+            runtime_words(node),
+            Some(
+                "FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory"
+            )
+        );
+        assert_eq!(runtime_words("starting\nkilled\n\n"), Some("killed"));
+        assert_eq!(runtime_words(" \n"), None);
+    }
 }
