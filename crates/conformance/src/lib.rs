@@ -105,9 +105,10 @@ pub fn runs_overlapping_tasks_and_counts_every_one(implementation: &Implementati
 
 /// With no task the run measures the bare runtime, and tasks add memory on top of it.
 pub fn tasks_cost_memory_above_the_bare_runtime(implementation: &Implementation) -> Checked {
-    // Enough tasks that 64 B each stands well above the bare run's own spread (up to 150 KB
-    // for the floor at 0 tasks, whose tasks cost 84 B each); an OS thread costs a stack page
-    // at least, so a few thousand show.
+    // Enough tasks that 64 B each stands well above the bare run's own spread: the floor at
+    // 0 tasks reads 2,138,112 to 2,289,664 B, from address-space randomisation alone (with
+    // it off, `setarch -R`, every run reads 2108 KiB), and its tasks cost 84 B each. An OS
+    // thread costs a stack page at least, so a few thousand show.
     let tasks: u64 = match implementation.manifest.limits.threads_per_task {
         0 => 20_000,
         _ => 2_000,
