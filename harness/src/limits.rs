@@ -60,8 +60,17 @@ fn sysctl(name: &'static str, current: u64, needed: u64) -> Option<Shortfall> {
     })
 }
 
-fn read_sysctl(name: &str) -> Option<u64> {
-    read_number(&format!("/proc/sys/{}", name.replace('.', "/")))
+/// Where the kernel's settings are read and written.
+pub const SYSCTL_ROOT: &str = "/proc/sys";
+
+/// The file of the kernel setting `name` (`kernel.pid_max`) under `root`.
+pub fn sysctl_path(root: &std::path::Path, name: &str) -> std::path::PathBuf {
+    root.join(name.replace('.', "/"))
+}
+
+/// The kernel setting `name` (`kernel.pid_max`) now.
+pub fn read_sysctl(name: &str) -> Option<u64> {
+    read_number(sysctl_path(SYSCTL_ROOT.as_ref(), name).to_str()?)
 }
 
 /// Threads (of every process) on the machine now, from `/proc/loadavg`.

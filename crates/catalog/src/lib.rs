@@ -481,11 +481,7 @@ mappings_per_task = 2
         write(root.path(), "peers/echo", PEER);
         let echo = &discover(root.path()).unwrap()[0];
         assert!(echo.shortfalls(10).is_empty());
-        let pid_max: usize = std::fs::read_to_string("/proc/sys/kernel/pid_max")
-            .unwrap()
-            .trim()
-            .parse()
-            .unwrap();
+        let pid_max = harness::limits::read_sysctl("kernel.pid_max").unwrap() as usize;
         let names: Vec<&str> = echo.shortfalls(pid_max).iter().map(|s| s.limit).collect();
         assert!(names.contains(&"kernel.pid_max"), "{names:?}");
     }

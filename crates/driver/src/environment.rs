@@ -87,5 +87,6 @@ pub fn describe(
         git_commit: command_output("git", &["rev-parse", "HEAD"]),
         git_dirty: dirty,
         command: command_line.join(" "),
+        later_runs: Vec::new(),
     }
 }

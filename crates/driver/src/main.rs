@@ -37,6 +37,10 @@ fn main() {
         eprintln!("error: {error}");
         std::process::exit(2)
     });
+    let restored = clean_up_after_a_killed_driver(&args.sysctls(), args.restore_limits);
+    if args.restore_limits {
+        std::process::exit(if restored { 0 } else { 1 })
+    }
     let code = match run(&args, &plan) {
         Ok(Ended::Complete) => 0,
         Ok(Ended::Interrupted) => 130,
@@ -50,6 +54,35 @@ fn main() {
         }
     };
     std::process::exit(code)
+}
+
+/// What a driver killed mid-run (SIGKILL, a crash, a restart) could not undo: limits it left
+/// raised, and the memory cgroup of the cell it was measuring. One line for each thing done.
+/// `asked`: say so too when nothing was left. False when raised limits could not be restored.
+fn clean_up_after_a_killed_driver(sysctls: &raise::Sysctls, asked: bool) -> bool {
+    let restored = match sysctls.restore_left_over() {
+        Ok(Some(said)) => {
+            eprintln!("{said}");
+            true
+        }
+        Ok(None) => {
+            if asked {
+                eprintln!(
+                    "no limits were left raised ({} does not exist)",
+                    sysctls.state.display()
+                );
+            }
+            true
+        }
+        Err(why) => {
+            eprintln!("error: {why}");
+            false
+        }
+    };
+    for said in meter::remove_orphaned_cgroups() {
+        eprintln!("{said}");
+    }
+    restored
 }
 
 fn default_out_dir() -> PathBuf {
@@ -80,7 +113,7 @@ fn run(args: &Args, plan: &Plan) -> Result<Ended, Stop> {
     let raised = match args.raise_limits {
         true => {
             let largest = plan.tasks.last().copied().unwrap_or(0);
-            Some(raise::Raised::raise(largest).map_err(Stop::Usage)?)
+            Some(args.sysctls().raise(largest).map_err(Stop::Usage)?)
         }
         false => None,
     };
@@ -97,6 +130,7 @@ fn run(args: &Args, plan: &Plan) -> Result<Ended, Stop> {
         .collect();
     let command_line: Vec<String> = std::env::args().collect();
     let env = environment::describe(&command_line, raised.is_some(), found, plan.interval);
+    let env = rows.joined_env(env).map_err(Stop::Usage)?;
     rows.write_env(&env).map_err(Stop::Failed)?;
 
     print_preflight(plan, &available);

@@ -37,11 +37,15 @@ pub struct Args {
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Seconds before a cell is killed and recorded as failed [default: the sleep + 300].
-    #[arg(long, allow_negative_numbers = true, value_parser = parse_timeout)]
+    #[arg(long, allow_negative_numbers = true, value_parser = results::format::parse_timeout)]
     pub timeout: Option<f64>,
-    /// Root only: raise pid_max, threads-max and max_map_count for the run, restored after.
+    /// Root only: raise pid_max, threads-max and max_map_count for the run, restored after
+    /// (their old values wait in /var/tmp/tasks-bench-raised-limits.conf until then).
     #[arg(long)]
     pub raise_limits: bool,
+    /// Only put back limits that a driver killed mid-run left raised, then exit.
+    #[arg(long, conflicts_with = "raise_limits")]
+    pub restore_limits: bool,
     /// Also run the criterion launch-cost benches (about 5 minutes) and report them.
     #[arg(long)]
     pub launch_cost: bool,
@@ -50,11 +54,30 @@ pub struct Args {
     #[arg(long)]
     pub allocations: bool,
     /// Milliseconds between the meter's readings of a running program.
-    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=10_000))]
+    #[arg(long, default_value_t = 10, allow_negative_numbers = true, value_parser = clap::value_parser!(u64).range(1..=10_000))]
     pub interval: u64,
     /// The repository whose implementations run [default: this one].
     #[arg(long, hide = true)]
     pub root: Option<PathBuf>,
+    /// For tests: a folder standing in for /proc/sys, so that no test changes the kernel.
+    #[arg(long, hide = true, requires = "limits_state")]
+    pub sysctl_root: Option<PathBuf>,
+    /// For tests: where the old values of raised limits are kept.
+    #[arg(long, hide = true, requires = "sysctl_root")]
+    pub limits_state: Option<PathBuf>,
+}
+
+impl Args {
+    /// The kernel settings `--raise-limits` and `--restore-limits` work on.
+    pub fn sysctls(&self) -> crate::raise::Sysctls {
+        match (&self.sysctl_root, &self.limits_state) {
+            (Some(root), Some(state)) => crate::raise::Sysctls {
+                root: root.clone(),
+                state: state.clone(),
+            },
+            _ => crate::raise::Sysctls::system(),
+        }
+    }
 }
 
 fn usage_message(exit: harness::args::Exit) -> String {
@@ -79,16 +102,6 @@ fn parse_sleep_at(text: &str) -> Result<(usize, f64), String> {
         format!("invalid --sleep-at '{text}': expected a task count and seconds like 10M=120")
     })?;
     Ok((parse_tasks(tasks)?, parse_sleep(sleep)?))
-}
-
-fn parse_timeout(text: &str) -> Result<f64, String> {
-    text.trim()
-        .parse::<f64>()
-        .ok()
-        .filter(|seconds| seconds.is_finite() && *seconds > 0.0 && *seconds < 1e9)
-        .ok_or_else(|| {
-            format!("invalid timeout '{text}': expected a number of seconds > 0 like 300 or 2.5")
-        })
 }
 
 fn parse_repeat(text: &str) -> Result<u32, String> {

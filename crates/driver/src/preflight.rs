@@ -4,29 +4,28 @@
 
 use catalog::Implementation;
 use harness::limits;
-use harness::proc::read_number;
 use results::format::gib;
 use results::Row;
 
 /// The limits that bound the runs, by name, with their current values.
 pub fn limits_now() -> Vec<(&'static str, String)> {
-    let sysctl = |path: &str| read_number(path).map_or("unreadable".into(), |v| v.to_string());
+    let sysctl = |name| limits::read_sysctl(name).map_or("unreadable".into(), |v| v.to_string());
     vec![
-        ("kernel.pid_max", sysctl("/proc/sys/kernel/pid_max")),
-        ("kernel.threads-max", sysctl("/proc/sys/kernel/threads-max")),
-        ("vm.max_map_count", sysctl("/proc/sys/vm/max_map_count")),
+        ("kernel.pid_max", sysctl("kernel.pid_max")),
+        ("kernel.threads-max", sysctl("kernel.threads-max")),
+        ("vm.max_map_count", sysctl("vm.max_map_count")),
         ("ulimit -u", rlimit(libc::RLIMIT_NPROC, 1)),
         ("ulimit -l (KiB)", rlimit(libc::RLIMIT_MEMLOCK, 1024)),
         (
             "kernel.io_uring_disabled",
-            sysctl("/proc/sys/kernel/io_uring_disabled"),
+            sysctl("kernel.io_uring_disabled"),
         ),
         (
-            "threads running on the machine",
+            results::env::THREADS_RUNNING,
             limits::threads_on_machine().to_string(),
         ),
         (
-            "memory available (MiB)",
+            results::env::MEMORY_AVAILABLE,
             (available_memory() >> 20).to_string(),
         ),
     ]
@@ -217,7 +216,7 @@ mod tests {
 
     #[test]
     fn limit_shortfalls_are_the_binaries_own() {
-        let pid_max = read_number("/proc/sys/kernel/pid_max").unwrap() as usize;
+        let pid_max = limits::read_sysctl("kernel.pid_max").unwrap() as usize;
         let why = reason_to_skip(&implementation("threads"), pid_max + 1, &[]).unwrap();
         assert!(why.contains("kernel.pid_max is"), "{why}");
         assert!(implementation("tokio").shortfalls(pid_max + 1).is_empty());

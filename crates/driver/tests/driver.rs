@@ -18,6 +18,16 @@ fn driver(args: &[&str]) -> Output {
     Command::new(DRIVER).args(args).output().unwrap()
 }
 
+/// Held shared by every test that starts a driver, and alone by the one that looks for the
+/// cgroup a killed driver left: any driver's start removes such cgroups.
+static DRIVERS: std::sync::RwLock<()> = std::sync::RwLock::new(());
+
+fn drivers_may_start() -> std::sync::RwLockReadGuard<'static, ()> {
+    DRIVERS
+        .read()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 fn rows(out: &Path) -> Vec<serde_json::Value> {
     let text = std::fs::read_to_string(out.join("results.jsonl")).unwrap();
     text.lines()
@@ -86,6 +96,7 @@ impl Stand {
 
 #[test]
 fn runs_two_runtimes_into_results_env_and_report() {
+    let _drivers = drivers_may_start();
     let out = temp_dir("e2e");
     let output = driver(&[
         "--runtimes",
@@ -187,6 +198,7 @@ fn runs_two_runtimes_into_results_env_and_report() {
 /// are and carry the heap, and the report has where the memory goes; the default rows do not.
 #[test]
 fn the_counting_build_runs_after_the_matrix_and_says_so() {
+    let _drivers = drivers_may_start();
     let out = temp_dir("allocations");
     let output = driver(&[
         "--runtimes",
@@ -225,6 +237,7 @@ fn the_counting_build_runs_after_the_matrix_and_says_so() {
 
 #[test]
 fn a_hang_is_killed_a_crash_recorded_a_missing_toolchain_skipped_and_the_matrix_goes_on() {
+    let _drivers = drivers_may_start();
     let out = temp_dir("hang");
     let stand = Stand::new("hang");
     stand
@@ -247,7 +260,8 @@ fn a_hang_is_killed_a_crash_recorded_a_missing_toolchain_skipped_and_the_matrix_
         "--root",
         stand.root(),
     ]);
-    assert!(started.elapsed().as_secs() < 30, "the hang was not killed");
+    // Killed at its timeout: left alone, the hang alone would have taken 60 s.
+    assert!(started.elapsed().as_secs() < 60, "the hang was not killed");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stderr}");
     let rows = rows(&out);
@@ -305,6 +319,7 @@ fn driver_in(cwd: &Path, args: &[&str]) -> (Option<i32>, String) {
 
 #[test]
 fn bad_input_is_one_line_naming_it_and_exit_2() {
+    let _drivers = drivers_may_start();
     let cwd = temp_dir("bad-input");
     let file = cwd.join("a-file");
     std::fs::write(&file, "").unwrap();
@@ -349,6 +364,7 @@ fn bad_input_is_one_line_naming_it_and_exit_2() {
         (&["--repeat", "abc"], "invalid repeat 'abc'"),
         (&["--repeat", "-1"], "invalid repeat '-1'"),
         (&["--interval", "0"], "--interval"),
+        (&["--interval", "-1"], "'-1'"),
         (&["--bogus"], "--bogus"),
         (&["extra"], "'extra'"),
         (&["--out"], "--out"),
@@ -427,8 +443,9 @@ fn hanging_cell(pid_file: &Path) -> i32 {
     panic!("the second cell never started");
 }
 
+/// Waits for the cell `pid`, a `sleep 60`, to end: ended well before its 60 s, it was killed.
 fn wait_until_ended(pid: i32) {
-    for _ in 0..500 {
+    for _ in 0..3000 {
         if !running(pid) {
             return;
         }
@@ -437,13 +454,32 @@ fn wait_until_ended(pid: i32) {
     panic!("cell {pid} outlived the driver");
 }
 
+/// The memory cgroups the meter made in process `pid` that are still there.
+fn cgroups_of(pid: u32) -> Vec<PathBuf> {
+    let prefix = format!("tasks-bench-{pid}-");
+    ["/sys/fs/cgroup/memory", "/sys/fs/cgroup"]
+        .iter()
+        .filter_map(|parent| std::fs::read_dir(parent).ok())
+        .flat_map(|entries| entries.flatten())
+        .filter(|entry| entry.file_name().to_string_lossy().starts_with(&prefix))
+        .map(|entry| entry.path())
+        .collect()
+}
+
+/// A driver killed outright (SIGKILL) takes its cell with it and keeps the rows finished. The
+/// memory cgroup of that cell, which it had no chance to remove, is removed by the next
+/// driver to start.
 #[test]
-fn a_cell_dies_with_a_killed_driver_and_finished_rows_stay() {
+fn a_cell_dies_with_a_killed_driver_and_its_cgroup_with_the_next_start() {
+    // Alone: any other driver starting now would remove the cgroup looked for here.
+    let _alone = DRIVERS
+        .write()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let (out, stand, pid_file) = one_finished_cell_then_one_that_hangs("sigkill");
-    let mut driver = start_driver(&out, &stand);
+    let mut killed = start_driver(&out, &stand);
     let cell = hanging_cell(&pid_file);
-    driver.kill().unwrap();
-    driver.wait().unwrap();
+    killed.kill().unwrap();
+    killed.wait().unwrap();
     wait_until_ended(cell);
     let rows = rows(&out);
     assert_eq!(rows.len(), 1, "{rows:?}");
@@ -451,12 +487,173 @@ fn a_cell_dies_with_a_killed_driver_and_finished_rows_stay() {
         (rows[0]["runtime"].as_str(), rows[0]["status"].as_str()),
         (Some("smol"), Some("ok"))
     );
+
+    let left = cgroups_of(killed.id());
+    match meter::cgroup_version() {
+        Ok(_) => assert_eq!(left.len(), 1, "the killed cell's cgroup: {left:?}"),
+        Err(why) => eprintln!("no cgroup to leave behind: {why}"),
+    }
+    let next = temp_dir("sigkill-next");
+    let output = driver(&[
+        "--runtimes",
+        "smol",
+        "--tasks",
+        "1",
+        "--sleep",
+        "0.1",
+        "--root",
+        stand.root(),
+        "--out",
+        next.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    for cgroup in &left {
+        assert!(
+            !cgroup.exists(),
+            "{} outlived the next start",
+            cgroup.display()
+        );
+        let said = format!("removed the cgroup {} left by a meter", cgroup.display());
+        assert!(stderr.contains(&said), "{stderr}");
+    }
+}
+
+/// A folder standing in for /proc/sys, with every limit `--raise-limits` raises at 1000.
+fn sysctl_stand_in(stand: &Stand) -> (PathBuf, PathBuf) {
+    let root = stand.root.join("sys");
+    for file in ["kernel/pid_max", "kernel/threads-max", "vm/max_map_count"] {
+        let path = root.join(file);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, "1000\n").unwrap();
+    }
+    (root, stand.root.join("raised-limits.conf"))
+}
+
+fn limits_in(root: &Path) -> Vec<u64> {
+    ["kernel/pid_max", "kernel/threads-max", "vm/max_map_count"]
+        .iter()
+        .map(|file| {
+            let text = std::fs::read_to_string(root.join(file)).unwrap();
+            text.trim().parse().unwrap()
+        })
+        .collect()
+}
+
+/// `--raise-limits` keeps the old values in a file before it raises them; a driver killed
+/// mid-run leaves both, and the next start (here `--restore-limits`, which does only that)
+/// puts the values back and removes the file. A folder stands in for /proc/sys.
+#[test]
+fn limits_a_killed_driver_left_raised_are_restored_at_the_next_start() {
+    let _drivers = drivers_may_start();
+    let (out, stand, pid_file) = one_finished_cell_then_one_that_hangs("raised");
+    let (sysctls, state) = sysctl_stand_in(&stand);
+    let stand_in = [
+        "--sysctl-root",
+        sysctls.to_str().unwrap(),
+        "--limits-state",
+        state.to_str().unwrap(),
+    ];
+    let mut raising = Command::new(DRIVER)
+        .args(["--tasks", "1", "--sleep", "0.1", "--raise-limits", "--root"])
+        .arg(stand.root())
+        .arg("--out")
+        .arg(&out)
+        .args(stand_in)
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let cell = hanging_cell(&pid_file);
+    assert!(limits_in(&sysctls).iter().all(|&v| v > 1000));
+    let kept = std::fs::read_to_string(&state).unwrap();
+    assert!(kept.contains("kernel.pid_max = 1000"), "{kept}");
+    raising.kill().unwrap();
+    raising.wait().unwrap();
+    wait_until_ended(cell);
+    assert!(
+        limits_in(&sysctls).iter().all(|&v| v > 1000),
+        "still raised"
+    );
+
+    let restore = |args: &[&str]| {
+        let output = Command::new(DRIVER)
+            .arg("--restore-limits")
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{output:?}");
+        String::from_utf8_lossy(&output.stderr).into_owned()
+    };
+    // The line about the limits comes first; the killed cell's cgroup may follow.
+    let said = restore(&stand_in);
+    assert!(
+        said.starts_with("restored kernel.pid_max to 1000, kernel.threads-max to 1000, vm.max_map_count to 1000 "),
+        "{said}"
+    );
+    assert_eq!(limits_in(&sysctls), [1000, 1000, 1000]);
+    assert!(!state.exists());
+    let said = restore(&stand_in);
+    assert!(said.starts_with("no limits were left raised"), "{said}");
+}
+
+/// A second run into a results folder adds its rows and joins the record of its environment;
+/// a run in another environment (here: another commit) is refused in one line, exit 2.
+#[test]
+fn a_later_run_into_the_same_folder_keeps_every_runs_environment() {
+    let _drivers = drivers_may_start();
+    let out = temp_dir("twice");
+    let stand = Stand::new("twice");
+    stand.add("smol", 1, &[built("smol").to_str().unwrap()], "true");
+    let run = |command: &str| {
+        driver(&[
+            "--tasks",
+            "1",
+            "--sleep",
+            command,
+            "--root",
+            stand.root(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
+    };
+    assert!(run("0.1").status.success());
+    assert!(run("0.2").status.success());
+    assert_eq!(rows(&out).len(), 2);
+    let env_path = out.join("env.json");
+    let env: results::Env =
+        serde_json::from_str(&std::fs::read_to_string(&env_path).unwrap()).unwrap();
+    assert!(env.command.ends_with(&format!(
+        "--sleep 0.1 --root {} --out {}",
+        stand.root(),
+        out.display()
+    )));
+    assert_eq!(env.later_runs.len(), 1);
+    assert!(env.later_runs[0].command.contains("--sleep 0.2"));
+
+    let mut other = env.clone();
+    other.git_commit = Some("0000000".into());
+    std::fs::write(&env_path, serde_json::to_string(&other).unwrap()).unwrap();
+    let output = run("0.3");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    let refusal = stderr
+        .lines()
+        .find(|l| l.starts_with("error: "))
+        .unwrap_or_default();
+    assert!(
+        refusal.contains(
+            "holds rows made in another environment (git commit: Some(\"0000000\") then "
+        ) && refusal.ends_with("give a new --out"),
+        "{stderr}"
+    );
+    assert_eq!(rows(&out).len(), 2, "nothing is added to a refused folder");
 }
 
 /// Ctrl-C reaches the driver alone (`kill -INT`) or its whole process group (a terminal):
 /// either way the cell running stops, finished rows stay, the report is rendered, exit 130.
 #[test]
 fn ctrl_c_stops_the_cell_keeps_finished_rows_and_exits_130() {
+    let _drivers = drivers_may_start();
     for to_group in [false, true] {
         let name = if to_group { "sigint-group" } else { "sigint" };
         let (out, stand, pid_file) = one_finished_cell_then_one_that_hangs(name);

@@ -12,6 +12,9 @@ use std::time::Duration;
 
 const ROOT: &str = "/sys/fs/cgroup";
 
+/// Every cgroup the meter makes is named `tasks-bench-<meter's pid>-<n>`.
+const PREFIX: &str = "tasks-bench-";
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Version {
     V1,
@@ -103,12 +106,9 @@ impl Cgroup {
     pub fn create() -> Result<Cgroup, String> {
         static MADE: AtomicUsize = AtomicUsize::new(0);
         let version = detect()?;
-        let parent = match version {
-            Version::V1 => Path::new(ROOT).join("memory"),
-            Version::V2 => PathBuf::from(ROOT),
-        };
+        let parent = parent_dir(version);
         let name = format!(
-            "tasks-bench-{}-{}",
+            "{PREFIX}{}-{}",
             std::process::id(),
             MADE.fetch_add(1, Ordering::Relaxed)
         );
@@ -170,9 +170,19 @@ impl Cgroup {
             slab_bytes: self.most.slab,
         })
     }
+}
 
+/// Where the meter makes its cgroups.
+fn parent_dir(version: Version) -> PathBuf {
+    match version {
+        Version::V1 => Path::new(ROOT).join("memory"),
+        Version::V2 => PathBuf::from(ROOT),
+    }
+}
+
+impl Drop for Cgroup {
     /// Kills whatever the program left behind in the cgroup, and removes it.
-    pub fn remove(self) {
+    fn drop(&mut self) {
         for _ in 0..2000 {
             let procs = std::fs::read_to_string(self.dir.join("cgroup.procs")).unwrap_or_default();
             let pids: Vec<i32> = procs
@@ -193,6 +203,55 @@ impl Cgroup {
             self.dir.display()
         );
     }
+}
+
+/// Removes the empty cgroups that meters killed before they could remove their own left
+/// behind: those named by the meter's prefix whose meter process has ended. Nothing else is
+/// touched: a name of another shape, a meter still running, a cgroup that still holds a
+/// process (said, never killed). One line each for what it did or could not do.
+pub fn remove_orphans() -> Vec<String> {
+    match detect() {
+        Ok(version) => remove_orphans_in(&parent_dir(version)),
+        Err(_) => Vec::new(),
+    }
+}
+
+/// [`remove_orphans`] under `parent`.
+fn remove_orphans_in(parent: &Path) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return Vec::new();
+    };
+    let mut said = Vec::new();
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(meter) = name.to_str().and_then(meter_of) else {
+            continue;
+        };
+        if Path::new(&format!("/proc/{meter}")).exists() {
+            continue;
+        }
+        let dir = entry.path();
+        said.push(match std::fs::remove_dir(&dir) {
+            Ok(()) => format!(
+                "removed the cgroup {} left by a meter that ended without removing it (pid {meter})",
+                dir.display()
+            ),
+            Err(e) => format!(
+                "warning: cannot remove the cgroup {} left by an ended meter (pid {meter}): {e}; \
+                 see its cgroup.procs, then rmdir it",
+                dir.display()
+            ),
+        });
+    }
+    said
+}
+
+/// The pid of the meter that made the cgroup `name`, when the name is one the meter gives:
+/// `tasks-bench-<pid>-<n>`, both numbers.
+fn meter_of(name: &str) -> Option<u32> {
+    let (pid, made) = name.strip_prefix(PREFIX)?.split_once('-')?;
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    (digits(pid) && digits(made)).then(|| pid.parse().ok())?
 }
 
 #[cfg(test)]
@@ -221,10 +280,79 @@ mod tests {
                 assert!(dir.is_dir());
                 let kernel = cgroup.kernel().expect("a fresh cgroup has a peak");
                 assert_eq!(kernel.cgroup, detect().unwrap().name());
-                cgroup.remove();
+                drop(cgroup);
                 assert!(!dir.exists());
             }
             Err(why) => assert!(!why.is_empty()),
         }
+    }
+
+    /// A panic while the program runs still removes its cgroup, as it unwinds.
+    #[test]
+    fn a_panic_removes_the_cgroup() {
+        let Ok(cgroup) = Cgroup::create() else {
+            return eprintln!("not checked: {}", detect().err().unwrap_or_default());
+        };
+        let dir = cgroup.dir.clone();
+        let panicked = std::panic::catch_unwind(move || {
+            let _held = cgroup;
+            panic!("the meter fails mid-run");
+        });
+        assert!(panicked.is_err());
+        assert!(!dir.exists(), "{} outlived the panic", dir.display());
+    }
+
+    #[test]
+    fn only_the_meters_own_names_are_read_as_its_cgroups() {
+        assert_eq!(meter_of("tasks-bench-1234-0"), Some(1234));
+        assert_eq!(meter_of("tasks-bench-77-12"), Some(77));
+        for other in [
+            "tasks-bench-",
+            "tasks-bench-1234",
+            "tasks-bench-1234-",
+            "tasks-bench--0",
+            "tasks-bench-12a-0",
+            "tasks-bench-12-0-1",
+            "tasks-bench-+12-0",
+            "system.slice",
+            "user-tasks-bench-12-0",
+        ] {
+            assert_eq!(meter_of(other), None, "{other}");
+        }
+    }
+
+    /// Plain folders stand in for cgroups: the empty one of an ended meter goes; one of a
+    /// running meter, one that is not empty and one of another name stay.
+    #[test]
+    fn orphans_of_ended_meters_are_removed_and_nothing_else() {
+        let parent = tempfile::tempdir().unwrap();
+        let ended = {
+            let mut child = std::process::Command::new("true").spawn().unwrap();
+            child.wait().unwrap();
+            child.id()
+        };
+        let running = std::process::id();
+        let make = |name: String| {
+            let dir = parent.path().join(name);
+            std::fs::create_dir(&dir).unwrap();
+            dir
+        };
+        let orphan = make(format!("tasks-bench-{ended}-0"));
+        let held = make(format!("tasks-bench-{ended}-1"));
+        std::fs::write(held.join("cgroup.procs"), "4242\n").unwrap();
+        let live = make(format!("tasks-bench-{running}-0"));
+        let foreign = make(format!("other-{ended}-0"));
+        let said = remove_orphans_in(parent.path());
+        assert!(!orphan.exists());
+        assert!(held.exists() && live.exists() && foreign.exists());
+        assert_eq!(said.len(), 2, "{said:?}");
+        assert!(said
+            .iter()
+            .any(|line| line.starts_with("removed the cgroup ")
+                && line.contains(&format!("tasks-bench-{ended}-0"))));
+        assert!(said.iter().any(
+            |line| line.starts_with("warning: cannot remove the cgroup ")
+                && line.contains(&format!("tasks-bench-{ended}-1"))
+        ));
     }
 }

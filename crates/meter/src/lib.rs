@@ -13,6 +13,7 @@ mod cgroup;
 mod events;
 mod process;
 
+pub use cgroup::remove_orphans as remove_orphaned_cgroups;
 pub use process::DEFAULT_INTERVAL;
 
 use harness::events::Event;
@@ -83,8 +84,7 @@ pub struct Outcome {
 /// The memory cgroup version every run gets (`v1` or `v2`), or why runs get none here (then
 /// the kernel's share is unknown): found by making one and removing it.
 pub fn cgroup_version() -> Result<String, String> {
-    let made = cgroup::Cgroup::create()?;
-    made.remove();
+    drop(cgroup::Cgroup::create()?);
     cgroup::detect().map(|version| version.name().to_string())
 }
 
@@ -143,9 +143,6 @@ pub fn measure(spec: Spec, options: &Options, interrupted: &AtomicBool) -> Outco
         Ok(process) => process,
         Err(why) => {
             listener.finish();
-            if let Some(cgroup) = cgroup {
-                cgroup.remove();
-            }
             return failed(why);
         }
     };
@@ -186,9 +183,7 @@ pub fn measure(spec: Spec, options: &Options, interrupted: &AtomicBool) -> Outco
     let stdout = stdout.join().unwrap_or_default();
     let stderr = stderr.join().unwrap_or_default();
     let kernel = cgroup.as_mut().and_then(cgroup::Cgroup::kernel);
-    if let Some(cgroup) = cgroup {
-        cgroup.remove();
-    }
+    drop(cgroup);
     let mut measurement = match exit {
         Ok(exit) => assemble(&spec.name, &exit, &seen, &events, ending, options, &stderr),
         Err(why) => Measurement::unmeasured(&spec.name, RunStatus::Failed, why),

@@ -20,10 +20,10 @@ struct Args {
     #[arg(long)]
     name: Option<String>,
     /// Seconds before the program is killed and the run counted as failed.
-    #[arg(long, value_parser = parse_seconds)]
+    #[arg(long, allow_negative_numbers = true, value_parser = results::format::parse_timeout)]
     timeout: Option<f64>,
     /// Milliseconds between readings of /proc while the program runs.
-    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=10_000))]
+    #[arg(long, default_value_t = 10, allow_negative_numbers = true, value_parser = clap::value_parser!(u64).range(1..=10_000))]
     interval: u64,
     /// Do not run the program in a memory cgroup of its own (no kernel share).
     #[arg(long)]
@@ -33,16 +33,12 @@ struct Args {
     command: Vec<OsString>,
 }
 
-fn parse_seconds(text: &str) -> Result<f64, String> {
-    text.trim()
-        .parse::<f64>()
-        .ok()
-        .filter(|s| s.is_finite() && *s > 0.0 && *s < 1e9)
-        .ok_or_else(|| format!("invalid timeout '{text}': expected a number of seconds > 0"))
-}
-
 fn main() {
     let args: Args = results::format::parse_or_exit();
+    // A meter killed outright leaves its cgroup behind: the next one removes it.
+    for said in meter::remove_orphaned_cgroups() {
+        eprintln!("{said}");
+    }
     let name = args.name.clone().unwrap_or_else(|| {
         let program = std::path::Path::new(&args.command[0]);
         program

@@ -27,6 +27,104 @@ pub struct Env {
     pub git_dirty: Option<bool>,
     /// The driver's command line.
     pub command: String,
+    /// Later runs of the driver that added their rows to the same directory, in the same
+    /// environment (a run in another is refused: [`Env::differs_from`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub later_runs: Vec<LaterRun>,
+}
+
+/// A later run into the same results directory.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LaterRun {
+    pub date: String,
+    pub command: String,
+}
+
+/// Entries of `limits` that are readings of the moment, not limits: they differ from run to
+/// run on one machine.
+pub const THREADS_RUNNING: &str = "threads running on the machine";
+pub const MEMORY_AVAILABLE: &str = "memory available (MiB)";
+
+impl Env {
+    /// What makes rows made in `later` unfit to sit beside rows made in `self`, as
+    /// `what: this then that`: another commit or tree, machine, limits, way of measuring, or
+    /// another version or command of an implementation both ran. None when they can share a
+    /// results directory; the date, the command line, the readings of the moment and
+    /// implementations only one of them ran may differ.
+    pub fn differs_from(&self, later: &Env) -> Option<String> {
+        let mut pairs: Vec<(String, String, String)> = vec![
+            field("git commit", &self.git_commit, &later.git_commit),
+            field("uncommitted changes", &self.git_dirty, &later.git_dirty),
+            field("CPU", &self.cpu_model, &later.cpu_model),
+            field("cores", &self.cores, &later.cores),
+            field(
+                "memory",
+                &self.memory_total_bytes,
+                &later.memory_total_bytes,
+            ),
+            field("kernel", &self.kernel, &later.kernel),
+            field("distribution", &self.distribution, &later.distribution),
+            field("rustc", &self.rustc, &later.rustc),
+            field(
+                "limits raised for the run",
+                &self.limits_raised_for_the_run,
+                &later.limits_raised_for_the_run,
+            ),
+            field(
+                "the meter's interval (ms)",
+                &self.meter.sample_interval_ms,
+                &later.meter.sample_interval_ms,
+            ),
+            field("cgroup", &self.meter.cgroup, &later.meter.cgroup),
+        ];
+        for (name, value) in &self.limits {
+            if [THREADS_RUNNING, MEMORY_AVAILABLE].contains(&name.as_str()) {
+                continue;
+            }
+            pairs.push(field(name, &Some(value), &later.limits.get(name)));
+        }
+        for (name, found) in &self.implementations {
+            let Some(other) = later.implementations.get(name) else {
+                continue;
+            };
+            pairs.push(field(
+                &format!("{name}'s version"),
+                &found.version,
+                &other.version,
+            ));
+            pairs.push(field(
+                &format!("{name}'s command"),
+                &found.command.join(" "),
+                &other.command.join(" "),
+            ));
+        }
+        pairs
+            .into_iter()
+            .find(|(_, before, after)| before != after)
+            .map(|(what, before, after)| format!("{what}: {before} then {after}"))
+    }
+
+    /// Records `later`, a run in the same environment, as one more run of this directory:
+    /// its date and command, and the implementations only it ran.
+    pub fn add_later_run(&mut self, later: Env) {
+        self.later_runs.push(LaterRun {
+            date: later.date,
+            command: later.command,
+        });
+        for (name, found) in later.implementations {
+            self.implementations.entry(name).or_insert(found);
+        }
+    }
+}
+
+/// One thing two environments are compared on, each side written out.
+fn field<T: std::fmt::Debug>(what: &str, before: &T, after: &T) -> (String, String, String) {
+    (
+        what.to_string(),
+        format!("{before:?}"),
+        format!("{after:?}"),
+    )
 }
 
 /// One implementation as this run found it.
@@ -85,6 +183,85 @@ mod tests {
         );
         env.meter.cgroup = Some("v1".into());
         let json = serde_json::to_string_pretty(&env).unwrap();
+        assert!(
+            !json.contains("later_runs"),
+            "a single run's record is as before"
+        );
         assert_eq!(serde_json::from_str::<Env>(&json).unwrap(), env);
+        env.add_later_run(Env::default());
+        let json = serde_json::to_string_pretty(&env).unwrap();
+        assert_eq!(serde_json::from_str::<Env>(&json).unwrap(), env);
+    }
+
+    fn environment() -> Env {
+        let mut env = Env {
+            date: "2026-01-01T00:00:00Z".into(),
+            git_commit: Some("abc".into()),
+            git_dirty: Some(false),
+            cores: Some(2),
+            command: "scripts/bench.sh --runtimes tokio".into(),
+            ..Env::default()
+        };
+        env.limits.insert("kernel.pid_max".into(), "32768".into());
+        env.limits.insert(THREADS_RUNNING.into(), "300".into());
+        env.implementations.insert(
+            "tokio".into(),
+            Implementation {
+                version: Some("tokio 1.54.1".into()),
+                command: vec!["bench-tokio".into()],
+                ..Implementation::default()
+            },
+        );
+        env
+    }
+
+    #[test]
+    fn another_date_command_reading_or_implementation_is_the_same_environment() {
+        let first = environment();
+        let mut later = environment();
+        later.date = "2026-01-02T00:00:00Z".into();
+        later.command = "scripts/bench.sh --runtimes smol".into();
+        later.limits.insert(THREADS_RUNNING.into(), "412".into());
+        later.memory_available_bytes = Some(1);
+        later.implementations = BTreeMap::from([("smol".into(), Implementation::default())]);
+        assert_eq!(first.differs_from(&later), None);
+
+        let mut merged = first.clone();
+        merged.add_later_run(later);
+        assert_eq!(merged.date, first.date);
+        assert_eq!(merged.later_runs.len(), 1);
+        assert_eq!(
+            merged.later_runs[0].command,
+            "scripts/bench.sh --runtimes smol"
+        );
+        assert_eq!(
+            merged.implementations.keys().collect::<Vec<_>>(),
+            ["smol", "tokio"]
+        );
+    }
+
+    #[test]
+    fn another_commit_limit_or_version_is_another_environment_and_named() {
+        let first = environment();
+        let mut later = environment();
+        later.git_commit = Some("def".into());
+        assert_eq!(
+            first.differs_from(&later).unwrap(),
+            r#"git commit: Some("abc") then Some("def")"#
+        );
+        let mut later = environment();
+        later
+            .limits
+            .insert("kernel.pid_max".into(), "4194304".into());
+        assert_eq!(
+            first.differs_from(&later).unwrap(),
+            r#"kernel.pid_max: Some("32768") then Some("4194304")"#
+        );
+        let mut later = environment();
+        later.implementations.get_mut("tokio").unwrap().version = Some("tokio 1.28.2".into());
+        assert_eq!(
+            first.differs_from(&later).unwrap(),
+            r#"tokio's version: Some("tokio 1.54.1") then Some("tokio 1.28.2")"#
+        );
     }
 }

@@ -92,6 +92,30 @@ impl Writer {
             .map_err(|e| format!("cannot append to {}: {e}", self.rows_path().display()))
     }
 
+    /// The record to write for a run in `env`: `env` itself in a new directory; in one that
+    /// holds an earlier run's rows, that run's record with this run added, or, when `env`
+    /// differs from it, one line saying how (then nothing may be written there).
+    pub fn joined_env(&self, env: Env) -> Result<Env, String> {
+        let path = self.dir.join(ENV_FILE);
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            return Ok(env);
+        };
+        let mut earlier: Env = serde_json::from_str(&text).map_err(|e| {
+            format!(
+                "{} is not an environment record ({e}): give a new --out",
+                path.display()
+            )
+        })?;
+        if let Some(difference) = earlier.differs_from(&env) {
+            return Err(format!(
+                "'{}' holds rows made in another environment ({difference}): give a new --out",
+                self.dir.display()
+            ));
+        }
+        earlier.add_later_run(env);
+        Ok(earlier)
+    }
+
     pub fn write_env(&self, env: &Env) -> Result<(), String> {
         let path = self.dir.join(ENV_FILE);
         let text = serde_json::to_string_pretty(env).expect("env serialises") + "\n";
@@ -126,6 +150,32 @@ mod tests {
         assert_eq!(results.rows, rows);
         assert_eq!(results.malformed, 2);
         assert_eq!(results.env, env);
+    }
+
+    #[test]
+    fn a_later_run_joins_the_record_of_its_environment_or_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let writer = Writer::create(dir.path()).unwrap();
+        let env = |commit: &str, command: &str| Env {
+            git_commit: Some(commit.into()),
+            command: command.into(),
+            ..Env::default()
+        };
+        let first = writer.joined_env(env("abc", "first")).unwrap();
+        assert_eq!(first, env("abc", "first"));
+        writer.write_env(&first).unwrap();
+        let joined = writer.joined_env(env("abc", "second")).unwrap();
+        assert_eq!(joined.command, "first");
+        assert_eq!(joined.later_runs[0].command, "second");
+        let refused = writer.joined_env(env("def", "third")).unwrap_err();
+        assert_eq!(
+            refused,
+            format!(
+                "'{}' holds rows made in another environment (git commit: Some(\"abc\") then \
+                 Some(\"def\")): give a new --out",
+                dir.path().display()
+            )
+        );
     }
 
     #[test]
