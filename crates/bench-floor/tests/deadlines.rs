@@ -41,14 +41,10 @@ fn tasks_wake_at_their_own_deadlines_in_deadline_order_side_by_side() {
 
     let woke = woke.into_inner();
     assert_eq!((completed, woke.len()), (TASKS, TASKS));
-    for (deadline, at) in &woke {
-        assert!(at >= deadline, "a task woke before its deadline");
-        assert!(
-            *at - *deadline < Duration::from_millis(100),
-            "a task woke {:?} after its deadline",
-            *at - *deadline
-        );
-    }
+    assert!(
+        woke.iter().all(|(deadline, at)| at >= deadline),
+        "a task woke before its deadline"
+    );
     assert!(
         woke.windows(2).all(|pair| pair[0].0 <= pair[1].0),
         "tasks woke out of deadline order"
@@ -61,9 +57,22 @@ fn tasks_wake_at_their_own_deadlines_in_deadline_order_side_by_side() {
         distinct > TASKS / 2,
         "the deadlines are not different enough to tell"
     );
-    let longest = *durations.iter().max().unwrap();
+    // Each at its own deadline, not all at once: the wake-ups spread over time as the
+    // deadlines do. A busy machine may delay them all, which keeps their spread; waking them
+    // together (at the end, or in a few batches) does not.
+    let spread = |times: Vec<Instant>| *times.iter().max().unwrap() - *times.iter().min().unwrap();
+    let deadlines = spread(woke.iter().map(|w| w.0).collect());
+    let wakes = spread(woke.iter().map(|w| w.1).collect());
     assert!(
-        took >= longest && took < longest + Duration::from_millis(300),
-        "{TASKS} sleeps of up to {longest:?} took {took:?}: they did not run side by side"
+        wakes >= deadlines / 2,
+        "deadlines spread over {deadlines:?}, but the tasks woke within {wakes:?}"
+    );
+    // Side by side: the longest sleep at least, and far from all of them one after another.
+    let longest = *durations.iter().max().unwrap();
+    let one_after_another: Duration = durations.iter().sum();
+    assert!(
+        took >= longest && took < one_after_another / 10,
+        "{TASKS} sleeps of up to {longest:?} took {took:?} (one after another: \
+         {one_after_another:?}): they did not run side by side"
     );
 }

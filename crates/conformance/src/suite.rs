@@ -1,0 +1,172 @@
+//! The checks as tests: every check that applies, against every implementation the catalog
+//! finds, each a test named `<implementation>::<check>`. An implementation whose toolchain is
+//! not installed has its tests ignored, and the reason is printed with the command that
+//! installs it.
+//!
+//! Two suites: the quick one, which the README's `cargo test --workspace` runs, and the
+//! stress suite (`cargo test --workspace --test stress`), which takes its time: a thousand
+//! runs of each implementation at tiny sleeps, and the OS limits reached by a program that can
+//! find them only by starting thread after thread. CI runs both.
+
+use crate::*;
+use catalog::Implementation;
+use libtest_mimic::{Arguments, Failed, Trial};
+use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
+
+/// Which checks a test target runs.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Suite {
+    Quick,
+    Stress,
+}
+
+/// Whether a check runs with no other check beside it: those that compare two readings of
+/// memory (a loaded machine delays the program's own readings, never the meter's), and those
+/// that take tens of thousands of threads (a JVM near the pid limit slows to a crawl when
+/// other checks take pids and CPU too, and they then find no pid to take).
+#[derive(Clone, Copy, PartialEq)]
+enum Company {
+    Shared,
+    Alone,
+}
+
+/// Held shared by every check, and alone by those that must run alone.
+static QUIET: RwLock<()> = RwLock::new(());
+
+/// The lock a check holds while it runs, released when dropped.
+#[allow(dead_code)]
+enum Held {
+    Shared(RwLockReadGuard<'static, ()>),
+    Alone(RwLockWriteGuard<'static, ()>),
+}
+
+/// Waits until the check may run in `company`.
+fn hold(company: Company) -> Held {
+    match company {
+        Company::Alone => Held::Alone(QUIET.write().unwrap_or_else(PoisonError::into_inner)),
+        Company::Shared => Held::Shared(QUIET.read().unwrap_or_else(PoisonError::into_inner)),
+    }
+}
+
+type Check = fn(&Implementation) -> Checked;
+
+/// The checks of `suite` for `implementation`: every one that applies to its kind.
+fn checks(implementation: &Implementation, suite: Suite) -> Vec<(&'static str, Check, Company)> {
+    let manifest = &implementation.manifest;
+    let limited = manifest.limits.threads_per_task > 0 || manifest.limits.mappings_per_task > 0;
+    let threads = manifest.limits.threads_per_task > 0;
+    let own = manifest.self_report;
+    use Company::*;
+    let all: [(&'static str, Check, Company, bool); 11] = [
+        (
+            "runs_overlapping_tasks_and_counts_every_one",
+            runs_overlapping_tasks_and_counts_every_one,
+            Shared,
+            true,
+        ),
+        (
+            "tasks_cost_memory_above_the_bare_runtime",
+            tasks_cost_memory_above_the_bare_runtime,
+            Shared,
+            true,
+        ),
+        (
+            "bad_usage_is_one_error_line_and_exit_2",
+            bad_usage_is_one_error_line_and_exit_2,
+            Shared,
+            true,
+        ),
+        (
+            "no_crash_hang_or_lost_task_at_tiny_sleeps",
+            no_crash_hang_or_lost_task_at_tiny_sleeps,
+            Shared,
+            true,
+        ),
+        (
+            "peak_is_its_own_under_a_large_parent",
+            peak_is_its_own_under_a_large_parent,
+            Shared,
+            true,
+        ),
+        (
+            "os_limits_are_reported",
+            os_limits_are_reported,
+            Alone,
+            limited,
+        ),
+        (
+            "every_task_is_an_os_thread",
+            every_task_is_an_os_thread,
+            Shared,
+            threads,
+        ),
+        (
+            "the_kernel_share_counts_every_thread_stack",
+            the_kernel_share_counts_every_thread_stack,
+            Alone,
+            threads,
+        ),
+        ("help_and_version", help_and_version, Shared, own),
+        (
+            "meter_agrees_with_the_programs_own_peak",
+            meter_agrees_with_the_programs_own_peak,
+            Alone,
+            own,
+        ),
+        (
+            "the_meter_adds_nothing_to_the_program",
+            the_meter_adds_nothing_to_the_program,
+            Alone,
+            own,
+        ),
+    ];
+    all.into_iter()
+        .filter(|(_, _, _, applies)| *applies)
+        .filter(|(name, ..)| in_suite(name, own) == suite)
+        .map(|(name, check, company, _)| (name, check, company))
+        .collect()
+}
+
+/// The suite a check belongs to: the stress suite takes the thousand runs at tiny sleeps, and
+/// the OS limits of a program that cannot check them before it starts (it must reach them,
+/// thread after thread: over a minute for a JVM).
+fn in_suite(check: &str, self_report: bool) -> Suite {
+    match check {
+        "no_crash_hang_or_lost_task_at_tiny_sleeps" => Suite::Stress,
+        "os_limits_are_reported" if !self_report => Suite::Stress,
+        _ => Suite::Quick,
+    }
+}
+
+/// Runs `suite` as a test binary's main, with libtest's command line.
+pub fn run(suite: Suite) -> ! {
+    let args = Arguments::from_args();
+    let found = catalog::discover(&catalog::repository_root()).unwrap_or_else(|why| {
+        eprintln!("error: {why}");
+        std::process::exit(1)
+    });
+    let mut trials = Vec::new();
+    for implementation in found {
+        let missing = implementation.missing_toolchain();
+        // Built once, before its checks run; a build that fails fails every check.
+        let built = match (&missing, args.list) {
+            (None, false) => implementation.build(),
+            _ => Ok(()),
+        };
+        if let Some(why) = &missing {
+            eprintln!("ignored {}: {why}", implementation.name());
+        }
+        let implementation = Arc::new(implementation);
+        for (name, check, company) in checks(&implementation, suite) {
+            let subject = implementation.clone();
+            let built = built.clone();
+            let trial = Trial::test(format!("{}::{name}", subject.name()), move || {
+                built.map_err(Failed::from)?;
+                let _quiet = hold(company);
+                check(&subject).map_err(Failed::from)
+            });
+            trials.push(trial.with_ignored_flag(missing.is_some()));
+        }
+    }
+    libtest_mimic::run(&args, trials).exit()
+}
