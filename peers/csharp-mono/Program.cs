@@ -6,7 +6,6 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
-using System.Linq;
 using System.Threading.Tasks;
 
 public static class Program
@@ -28,6 +27,6 @@ public static class Program
         events($"spawned {numTasks}");
 
         await Task.WhenAll(tasks);
-        events($"done {tasks.Count(task => task.Status == TaskStatus.RanToCompletion)}");
+        events($"done {Bench.Completed(tasks)}");
     }
 }

@@ -1,6 +1,8 @@
 # What the Elixir programs share, apart from their tasks: the command line
 # (`<TASKS> [--sleep <SECONDS>]`), the launch events for the meter (BENCH_EVENTS), and the one
-# line and exit code of an error. run.sh loads it before each program's main.exs.
+# line and exit code of an error. run.sh loads it before each program's main.exs. It reads its
+# arguments with String's functions, not Regex, so that it loads nothing the article's program
+# does not.
 defmodule Bench do
   # One line naming what is wrong, and exit 2.
   def usage_error(message) do
@@ -16,7 +18,7 @@ defmodule Bench do
 
   def parse_args([arg | rest], tasks, sleep) do
     cond do
-      Regex.match?(~r/^-[^0-9]/, arg) ->
+      String.starts_with?(arg, "-") and not digit?(String.at(arg, 1)) and arg != "-" ->
         usage_error("unexpected argument '#{arg}': see the usage: <TASKS> [--sleep <SECONDS>]")
 
       tasks != nil ->
@@ -30,9 +32,29 @@ defmodule Bench do
   def parse_args([], nil, _), do: usage_error("missing task count: give a whole number like 100000, 100k or 1M")
   def parse_args([], tasks, sleep), do: {tasks, sleep}
 
+  defp digit?(char), do: char != nil and char >= "0" and char <= "9"
+
+  # Digits, then an optional fraction and exponent: no sign, no NaN, no hexadecimal.
+  defp plain_number?(text) do
+    {digits, rest} = String.split_at(text, count_digits(text))
+    rest = if String.starts_with?(rest, "."), do: skip_digits(String.slice(rest, 1..-1//1)), else: rest
+
+    rest =
+      case rest do
+        <<e, sign, more::binary>> when e in [?e, ?E] and sign in [?+, ?-] -> exponent(more)
+        <<e, more::binary>> when e in [?e, ?E] -> exponent(more)
+        _ -> rest
+      end
+
+    digits != "" and rest == ""
+  end
+
+  defp exponent(text), do: if(count_digits(text) > 0, do: skip_digits(text), else: "no exponent")
+  defp skip_digits(text), do: String.slice(text, count_digits(text)..-1//1)
+  defp count_digits(text), do: text |> String.graphemes() |> Enum.take_while(&digit?/1) |> length()
+
   defp parse_sleep(text) do
-    case Regex.match?(~r/^\s*[0-9]+(\.[0-9]*)?([eE][+-]?[0-9]+)?\s*$/, text) &&
-           Float.parse(String.trim(text)) do
+    case plain_number?(String.trim(text)) && Float.parse(String.trim(text)) do
       {sleep, ""} -> sleep
       _ -> usage_error("invalid sleep '#{text}': expected a number of seconds >= 0 like 10 or 0.5")
     end
@@ -40,13 +62,19 @@ defmodule Bench do
 
   defp parse_tasks(text) do
     why = if String.starts_with?(text, "-"), do: "must not be negative; ", else: ""
+    count = String.replace(text, "_", "")
 
-    case Regex.run(~r/^([0-9]+)([kKM]?)$/, String.replace(text, "_", "")) do
-      [_, digits, suffix] ->
-        String.to_integer(digits) * Map.fetch!(%{"" => 1, "k" => 1000, "K" => 1000, "M" => 1_000_000}, suffix)
+    {digits, multiplier} =
+      case String.last(count) do
+        suffix when suffix in ["k", "K"] -> {String.slice(count, 0..-2//1), 1000}
+        "M" -> {String.slice(count, 0..-2//1), 1_000_000}
+        _ -> {count, 1}
+      end
 
-      nil ->
-        usage_error("invalid task count '#{text}': #{why}expected a whole number like 100000, 100k or 1M")
+    if digits != "" and count_digits(digits) == String.length(digits) do
+      String.to_integer(digits) * multiplier
+    else
+      usage_error("invalid task count '#{text}': #{why}expected a whole number like 100000, 100k or 1M")
     end
   end
 

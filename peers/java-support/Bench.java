@@ -2,13 +2,12 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.reflect.Method;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * What both Java programs share, apart from their tasks: the command line
  * ({@code <TASKS> [--sleep <SECONDS>]}), the launch events for the meter (BENCH_EVENTS), and
- * the one line and exit code of an error.
+ * the one line and exit code of an error. It reads its arguments character by character, with
+ * no regular expression, so that it loads nothing the article's program does not.
  */
 final class Bench {
     final int tasks;
@@ -31,7 +30,7 @@ final class Bench {
             if (arg.equals("--sleep")) {
                 if (++i >= args.length) usageError("--sleep takes a number of seconds like 10 or 0.5");
                 sleep = parseSleep(args[i]);
-            } else if (arg.matches("-[^0-9].*")) {
+            } else if (arg.length() > 1 && arg.charAt(0) == '-' && !isDigit(arg.charAt(1))) {
                 usageError("unexpected argument '" + arg + "': see the usage: <TASKS> [--sleep <SECONDS>]");
             } else if (tasks != null) {
                 usageError("unexpected argument '" + arg + "': give one task count");
@@ -43,8 +42,33 @@ final class Bench {
         return new Bench(tasks, sleep, openEvents());
     }
 
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
+    }
+
+    /** The index past the ASCII digits of {@code text} from {@code at}. */
+    private static int digitsFrom(String text, int at) {
+        while (at < text.length() && isDigit(text.charAt(at))) at++;
+        return at;
+    }
+
+    /** Digits, then an optional fraction and exponent: no sign, no NaN, no hexadecimal. */
+    private static boolean isPlainNumber(String text) {
+        int at = digitsFrom(text, 0);
+        if (at == 0) return false;
+        if (at < text.length() && text.charAt(at) == '.') at = digitsFrom(text, at + 1);
+        if (at < text.length() && (text.charAt(at) == 'e' || text.charAt(at) == 'E')) {
+            at++;
+            if (at < text.length() && (text.charAt(at) == '+' || text.charAt(at) == '-')) at++;
+            int exponent = at;
+            at = digitsFrom(text, at);
+            if (at == exponent) return false;
+        }
+        return at == text.length();
+    }
+
     private static double parseSleep(String text) {
-        if (text.matches("\\s*[0-9]+(\\.[0-9]*)?([eE][+-]?[0-9]+)?\\s*")) {
+        if (isPlainNumber(text.trim())) {
             double sleep = Double.parseDouble(text.trim());
             if (Double.isFinite(sleep)) return sleep;
         }
@@ -54,11 +78,14 @@ final class Bench {
 
     private static int parseTasks(String text) {
         String why = text.startsWith("-") ? "must not be negative; " : "";
-        Matcher match = Pattern.compile("([0-9]+)([kKM]?)").matcher(text.replace("_", ""));
-        if (match.matches()) {
-            long multiplier = match.group(2).isEmpty() ? 1 : match.group(2).equals("M") ? 1_000_000 : 1000;
+        String count = text.replace("_", "");
+        long multiplier = 1;
+        if (count.endsWith("k") || count.endsWith("K")) multiplier = 1000;
+        if (count.endsWith("M")) multiplier = 1_000_000;
+        if (multiplier > 1) count = count.substring(0, count.length() - 1);
+        if (!count.isEmpty() && digitsFrom(count, 0) == count.length()) {
             try {
-                return Math.toIntExact(Long.parseLong(match.group(1)) * multiplier);
+                return Math.toIntExact(Long.parseLong(count) * multiplier);
             } catch (ArithmeticException | NumberFormatException tooLarge) {
                 why = "too large; ";
             }

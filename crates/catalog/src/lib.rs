@@ -23,6 +23,12 @@
 //! [allocations]                  # a build that counts its allocations (Rust), and its run
 //! build = [["cargo", "build", "--release", "--features", "count-allocations", ...]]
 //! run = ["{target}/allocations/release/bench-tokio"]
+//! [published]                    # the published program it stands for, as printed
+//! what = "the 2024 follow-up's rust_tokio"
+//! source = "src/bin/published-tokio.rs"
+//! build = [["cargo", "build", "--release", "--locked", "-p", "bench-tokio"]]
+//! run = ["{target}/release/published-tokio"]          # TASKS SECONDS are appended
+//! difference = "..."             # why ours is written otherwise, where it is on purpose
 //! [limits]                       # what each task takes of the OS limits
 //! threads_per_task = 0
 //! mappings_per_task = 0
@@ -101,6 +107,25 @@ pub struct Manifest {
     pub allocations: Option<Alternative>,
     /// One sentence on where its memory per task goes, for the report.
     pub memory_note: Option<String>,
+    /// The published program it stands for, where there is one: what `--fidelity` measures
+    /// beside it.
+    pub published: Option<Published>,
+}
+
+/// A published program, written here as printed, with only the task count and the sleep read
+/// from the command line (`TASKS SECONDS`): nothing of the launch protocol, no count.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Published {
+    /// Which publication printed it, as the report names it.
+    pub what: String,
+    /// Its source, in the implementation's folder.
+    pub source: String,
+    #[serde(default)]
+    pub build: Vec<Vec<String>>,
+    pub run: Vec<String>,
+    /// Why this implementation is written otherwise, where it is on purpose.
+    pub difference: Option<String>,
 }
 
 /// Another build of the same program, and how to run it.
@@ -274,6 +299,25 @@ impl Implementation {
         let mut command = self.expand(&self.counting()?.run);
         command.extend([tasks.to_string(), "--sleep".into(), sleep_s.to_string()]);
         Ok(command)
+    }
+
+    /// Builds the published program it stands for; an error when it has none.
+    pub fn build_published(&self) -> Result<(), String> {
+        self.run_builds(&self.published()?.build)
+    }
+
+    /// The command that runs the published program it stands for: `TASKS SECONDS` appended.
+    pub fn published_command(&self, tasks: usize, sleep_s: f64) -> Result<Vec<String>, String> {
+        let mut command = self.expand(&self.published()?.run);
+        command.extend([tasks.to_string(), sleep_s.to_string()]);
+        Ok(command)
+    }
+
+    fn published(&self) -> Result<&Published, String> {
+        self.manifest
+            .published
+            .as_ref()
+            .ok_or_else(|| format!("{} stands for no published program", self.name()))
     }
 
     fn counting(&self) -> Result<&Alternative, String> {

@@ -5,8 +5,9 @@
 //!
 //! Two suites: the quick one, which the README's `cargo test --workspace` runs, and the
 //! stress suite (`cargo test --workspace --test stress`), which takes its time: a thousand
-//! runs of each implementation at tiny sleeps, and the OS limits reached by a program that can
-//! find them only by starting thread after thread. CI runs both.
+//! runs of each implementation at tiny sleeps, each implementation beside the published
+//! program it stands for, and the OS limits reached by a program that can find them only by
+//! starting thread after thread. CI runs both.
 
 use crate::*;
 use catalog::Implementation;
@@ -56,8 +57,9 @@ fn checks(implementation: &Implementation, suite: Suite) -> Vec<(&'static str, C
     let limited = manifest.limits.threads_per_task > 0 || manifest.limits.mappings_per_task > 0;
     let threads = manifest.limits.threads_per_task > 0;
     let own = manifest.self_report;
+    let published = manifest.published.is_some();
     use Company::*;
-    let all: [(&'static str, Check, Company, bool); 11] = [
+    let all: [(&'static str, Check, Company, bool); 12] = [
         (
             "runs_overlapping_tasks_and_counts_every_one",
             runs_overlapping_tasks_and_counts_every_one,
@@ -119,6 +121,12 @@ fn checks(implementation: &Implementation, suite: Suite) -> Vec<(&'static str, C
             Alone,
             own,
         ),
+        (
+            "matches_the_program_it_stands_for",
+            matches_the_program_it_stands_for,
+            Shared,
+            published,
+        ),
     ];
     all.into_iter()
         .filter(|(_, _, _, applies)| *applies)
@@ -127,12 +135,14 @@ fn checks(implementation: &Implementation, suite: Suite) -> Vec<(&'static str, C
         .collect()
 }
 
-/// The suite a check belongs to: the stress suite takes the thousand runs at tiny sleeps, and
-/// the OS limits of a program that cannot check them before it starts (it must reach them,
-/// thread after thread: over a minute for a JVM).
+/// The suite a check belongs to: the stress suite takes the thousand runs at tiny sleeps, the
+/// fourteen runs that set each implementation beside its published program, and the OS limits
+/// of a program that cannot check them before it starts (it must reach them, thread after
+/// thread: over a minute for a JVM).
 fn in_suite(check: &str, self_report: bool) -> Suite {
     match check {
         "no_crash_hang_or_lost_task_at_tiny_sleeps" => Suite::Stress,
+        "matches_the_program_it_stands_for" => Suite::Stress,
         "os_limits_are_reported" if !self_report => Suite::Stress,
         _ => Suite::Quick,
     }

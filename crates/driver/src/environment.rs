@@ -3,7 +3,7 @@
 
 use crate::preflight::limits_now;
 use catalog::Implementation;
-use results::env::{Implementation as Found, Meter};
+use results::env::{Implementation as Found, Meter, PublishedProgram};
 use results::Env;
 use std::collections::BTreeMap;
 use std::process::Command;
@@ -39,6 +39,15 @@ pub fn found(implementation: &Implementation, available: Result<String, String>)
         Ok(version) => (Some(version), None),
         Err(why) => (None, Some(why)),
     };
+    let published = manifest.published.as_ref().map(|published| {
+        let mut command = implementation.display(&implementation.expand(&published.run));
+        command.extend(["<TASKS>".into(), "<SECONDS>".into()]);
+        PublishedProgram {
+            what: published.what.clone(),
+            command,
+            difference: published.difference.clone(),
+        }
+    });
     Found {
         label: implementation.label().to_string(),
         language: manifest.language.clone(),
@@ -47,6 +56,7 @@ pub fn found(implementation: &Implementation, available: Result<String, String>)
         command,
         unavailable,
         memory_note: manifest.memory_note.clone(),
+        published,
     }
 }
 

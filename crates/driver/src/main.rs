@@ -11,7 +11,7 @@ mod raise;
 use cell::Cell;
 use plan::{Args, Build, Plan, Planned};
 use results::format::{mib, thousands};
-use results::measurement::COUNTING_BUILD;
+use results::measurement::{COUNTING_BUILD, PUBLISHED_BUILD};
 use results::{Measurement, Row, Status, Writer};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -189,6 +189,15 @@ fn prepare(plan: &Plan) -> Availability {
             }
             available.insert((name.to_string(), Build::Counting), counting);
         }
+        if plan.fidelity && implementation.manifest.published.is_some() {
+            let published = state
+                .clone()
+                .and_then(|version| implementation.build_published().map(|()| version));
+            if let Err(why) = &published {
+                eprintln!("no published program: {name}: {why}");
+            }
+            available.insert((name.to_string(), Build::Published), published);
+        }
         available.insert((name.to_string(), Build::Default), state);
     }
     available
@@ -221,6 +230,7 @@ fn run_matrix(
                 let command = match planned.build {
                     Build::Default => implementation.run_command(tasks, sleep_s),
                     Build::Counting => implementation.counting_command(tasks, sleep_s)?,
+                    Build::Published => implementation.published_command(tasks, sleep_s)?,
                 };
                 let cell = Cell {
                     implementation,
@@ -229,6 +239,8 @@ fn run_matrix(
                     tasks,
                     timeout: plan.timeout_at(tasks),
                     interval: plan.interval,
+                    // A published program is as printed: it says nothing of its launch.
+                    reports_launch: planned.build != Build::Published,
                 };
                 match cell.run(interrupted) {
                     Some(measured) => measured,
@@ -236,7 +248,11 @@ fn run_matrix(
                 }
             }
         };
-        let build = (planned.build == Build::Counting).then_some(COUNTING_BUILD);
+        let build = match planned.build {
+            Build::Default => None,
+            Build::Counting => Some(COUNTING_BUILD),
+            Build::Published => Some(PUBLISHED_BUILD),
+        };
         let row = row(done.len() + 1, planned, sleep_s, measured, build);
         rows.append(&row)?;
         eprintln!("{}", progress(&row, plan, cells.len()));

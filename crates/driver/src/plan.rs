@@ -53,6 +53,10 @@ pub struct Args {
     /// count from 1,000 to 100,000: where the memory goes.
     #[arg(long)]
     pub allocations: bool,
+    /// Also measure each implementation's published program, as printed, beside it at 100k
+    /// and 1M, both at least 3 times: the report's fidelity table.
+    #[arg(long)]
+    pub fidelity: bool,
     /// Milliseconds between the meter's readings of a running program.
     #[arg(long, default_value_t = 10, allow_negative_numbers = true, value_parser = clap::value_parser!(u64).range(1..=10_000))]
     pub interval: u64,
@@ -119,7 +123,17 @@ pub enum Build {
     Default,
     /// The one whose allocator counts (`--allocations`): where the memory goes.
     Counting,
+    /// The published program it stands for, as printed (`--fidelity`).
+    Published,
 }
+
+/// The task counts at which `--fidelity` sets each implementation beside its published
+/// program.
+pub const FIDELITY_TASKS: [usize; 2] = [100_000, 1_000_000];
+
+/// The fewest runs of each side of a fidelity comparison: one run of a managed runtime moves
+/// by up to 20%.
+pub const FIDELITY_RUNS: usize = 3;
 
 /// One cell of the matrix, in the order the cells run.
 pub struct Planned<'a> {
@@ -142,6 +156,8 @@ pub struct Plan {
     pub interval: Duration,
     /// Whether the builds that count allocations run too.
     pub allocations: bool,
+    /// Whether each implementation's published program runs beside it (`--fidelity`).
+    pub fidelity: bool,
 }
 
 /// Parses the command line against the implementations found in the repository: the
@@ -217,6 +233,11 @@ impl Plan {
                 "invalid --sleep-at: {stray} is not among the task counts; add it to --tasks"
             ));
         }
+        if args.fidelity && !tasks.iter().any(|t| FIDELITY_TASKS.contains(t)) {
+            return Err(
+                "--fidelity compares at 100k and 1M tasks: add one of them to --tasks".into(),
+            );
+        }
         Ok(Plan {
             implementations,
             tasks,
@@ -226,6 +247,7 @@ impl Plan {
             timeout: args.timeout.map(Duration::from_secs_f64),
             interval: Duration::from_millis(args.interval),
             allocations: args.allocations,
+            fidelity: args.fidelity,
         })
     }
 
@@ -241,21 +263,37 @@ impl Plan {
         self.timeout.unwrap_or_else(default)
     }
 
+    /// Whether `--fidelity` sets the cells of `tasks` tasks beside the published programs.
+    fn compares_at(&self, tasks: usize) -> bool {
+        self.fidelity && FIDELITY_TASKS.contains(&tasks)
+    }
+
     /// Every cell, in the order they run: each task count, ascending, over every
-    /// implementation and repeat; then, with `--allocations`, every implementation that has
-    /// a counting build at the counts from 1,000 to 100,000.
+    /// implementation and repeat, each run followed, with `--fidelity` at 100k and 1M, by a
+    /// run of its published program (at least 3 of each there, in turns, so that whatever
+    /// else the machine does weighs on both alike); then, with `--allocations`, every
+    /// implementation that has a counting build at the counts from 1,000 to 100,000.
     pub fn cells(&self) -> Vec<Planned<'_>> {
         let mut cells = Vec::new();
         for &tasks in &self.tasks {
+            let compared = self.compares_at(tasks);
+            let runs = match compared {
+                true => self.repeat.max(FIDELITY_RUNS),
+                false => self.repeat,
+            };
             for implementation in &self.implementations {
-                for repeat in 1..=self.repeat {
-                    let build = Build::Default;
-                    cells.push(Planned {
+                let published = compared && implementation.manifest.published.is_some();
+                for repeat in 1..=runs {
+                    let builds: &[Build] = match published {
+                        true => &[Build::Default, Build::Published],
+                        false => &[Build::Default],
+                    };
+                    cells.extend(builds.iter().map(|&build| Planned {
                         implementation,
                         tasks,
                         repeat,
                         build,
-                    });
+                    }));
                 }
             }
         }
@@ -314,6 +352,38 @@ mod tests {
         assert_eq!(plan.tasks, [10, 1000, 1_000_000]);
         assert_eq!(plan.names(), ["smol", "tokio"]);
         assert_eq!(plan.timeout_at(10), Duration::from_millis(2500));
+    }
+
+    #[test]
+    fn fidelity_runs_each_published_program_in_turn_with_its_implementation_three_times() {
+        let fidelity = plan("--runtimes floor,nodejs --tasks 1k,100k --fidelity").unwrap();
+        let cells: Vec<(&str, usize, usize, Build)> = fidelity
+            .cells()
+            .iter()
+            .map(|c| (c.implementation.name(), c.tasks, c.repeat, c.build))
+            .collect();
+        use Build::*;
+        assert_eq!(
+            cells,
+            [
+                ("floor", 1000, 1, Default),
+                ("nodejs", 1000, 1, Default),
+                // The floor stands for no published program: three runs of its own.
+                ("floor", 100_000, 1, Default),
+                ("floor", 100_000, 2, Default),
+                ("floor", 100_000, 3, Default),
+                ("nodejs", 100_000, 1, Default),
+                ("nodejs", 100_000, 1, Published),
+                ("nodejs", 100_000, 2, Default),
+                ("nodejs", 100_000, 2, Published),
+                ("nodejs", 100_000, 3, Default),
+                ("nodejs", 100_000, 3, Published),
+            ]
+        );
+        assert_eq!(
+            plan("--tasks 1,10k --fidelity").err().unwrap(),
+            "--fidelity compares at 100k and 1M tasks: add one of them to --tasks"
+        );
     }
 
     #[test]

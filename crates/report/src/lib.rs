@@ -4,8 +4,8 @@ pub mod charts;
 pub mod launch;
 pub mod markdown;
 pub mod published;
-pub mod stats;
 pub mod summary;
+pub mod table;
 
 use std::fmt;
 use std::path::{Path, PathBuf};

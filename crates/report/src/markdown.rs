@@ -6,6 +6,7 @@ use crate::charts::Chart;
 use crate::launch::{LaunchCost, KINDS};
 use crate::published::Published;
 use crate::summary::{Cell, Summary};
+use crate::table::{Align, Table};
 use results::format::{mib, seconds, thousands};
 use results::{Results, Status};
 use std::fmt::Write;
@@ -500,6 +501,91 @@ fn memory_section(summary: &Summary) -> Option<String> {
     })
 }
 
+/// Above this ratio of our median to the published program's, ours holds more than the
+/// program it stands for: a defect, unless the manifest says why it is on purpose.
+pub const FIDELITY_LIMIT: f64 = 1.05;
+
+/// Each implementation beside the published program it stands for, as printed, measured in
+/// the same run (`--fidelity`): medians of their runs and their ratio.
+fn fidelity_section(summary: &Summary) -> Option<String> {
+    let mut table = Table::new([
+        ("implementation", Align::Left),
+        ("stands for", Align::Left),
+        ("tasks", Align::Right),
+        ("ours (MiB)", Align::Right),
+        ("runs", Align::Right),
+        ("published program (MiB)", Align::Right),
+        ("runs", Align::Right),
+        ("ratio", Align::Right),
+    ]);
+    let mut notes = Notes::default();
+    for runtime in &summary.runtimes {
+        let Some(program) = summary.published_program(runtime) else {
+            continue;
+        };
+        for &tasks in &summary.tasks {
+            let Some(theirs) = summary.published_cell(runtime, tasks) else {
+                continue;
+            };
+            let ours = summary.cell(runtime, tasks);
+            let figure = |cell: Option<&Cell>| match cell.and_then(Cell::peak_mib) {
+                Some(peak) => format!("{peak:.1}"),
+                None => "–".into(),
+            };
+            let runs = |cell: Option<&Cell>| cell.map_or(0, |c| c.ok().count()).to_string();
+            let ratio = match (ours.and_then(Cell::peak_mib), theirs.peak_mib()) {
+                (Some(ours), Some(theirs)) => Some(ours / theirs),
+                _ => None,
+            };
+            let mut ratio_text = ratio.map_or("–".into(), |r| format!("{r:.2}"));
+            if ratio.is_some_and(|r| r > FIDELITY_LIMIT) {
+                let label = summary.label(runtime);
+                ratio_text += &notes.mark(match &program.difference {
+                    Some(why) => format!("{label}: on purpose: {why}."),
+                    None => format!(
+                        "{label}: a defect: ours holds more than the program it stands for \
+                         (more than {FIDELITY_LIMIT:.2} times its median)."
+                    ),
+                });
+            }
+            if let Some(problem) = theirs.not_ok().next() {
+                let why = problem.error.clone().unwrap_or_default();
+                ratio_text += &notes.mark(format!(
+                    "{}'s published program at {} tasks: {why}",
+                    summary.label(runtime),
+                    thousands(tasks)
+                ));
+            }
+            table.push(vec![
+                summary.label(runtime),
+                program.what.clone(),
+                thousands(tasks),
+                figure(ours),
+                runs(ours),
+                figure(Some(theirs)),
+                runs(Some(theirs)),
+                ratio_text,
+            ]);
+        }
+    }
+    if table.is_empty() {
+        return None;
+    }
+    let mut md = format!(
+        "## Fidelity: each implementation beside the program it stands for\n\n\
+         Each implementation that stands for a published program keeps that program as printed \
+         in its folder, with only the task count and the sleep read from the command line \
+         (the article's for the other languages; for Rust, whose programs the article never \
+         published, the 2024 follow-up's, or the article's snippet for threads). \
+         `--fidelity` runs both at the same counts in the same run, in turns; each figure is \
+         the median of their runs' peaks. A ratio above {FIDELITY_LIMIT:.2} is a defect to \
+         fix, unless the note says why ours is the article's shape and the other is not.\n\n\
+         {table}\n"
+    );
+    notes.write(&mut md);
+    Some(md)
+}
+
 /// Our figure beside the published ones, for every implementation that runs a program of the
 /// article or its follow-up.
 fn beside_published(summary: &Summary, published: &Published) -> String {
@@ -612,6 +698,7 @@ pub fn render(
         repeats
     );
     md += &peak_section(results, summary);
+    md += &fidelity_section(summary).unwrap_or_default();
     md += &kernel_section(results, summary);
     md += &readings_section(results, summary).unwrap_or_default();
     md += &memory_section(summary).unwrap_or_default();

@@ -1,8 +1,8 @@
 //! The results grouped into the article's table: one cell per implementation and task count,
 //! with the repeats of that cell inside it.
 
-use crate::stats::{fit_line, median};
 use results::format::mib;
+use results::stats::{fit_line, median};
 use results::{Measurement, Results, Row};
 use std::collections::BTreeMap;
 
@@ -68,6 +68,8 @@ pub struct Summary<'a> {
     /// Task counts in the results, ascending.
     pub tasks: Vec<usize>,
     cells: BTreeMap<(String, usize), Cell<'a>>,
+    /// The runs of the published programs (`--fidelity`), by implementation and task count.
+    published: BTreeMap<(String, usize), Cell<'a>>,
     results: &'a Results,
 }
 
@@ -87,6 +89,11 @@ impl<'a> Summary<'a> {
                 runtimes.push(runtime.clone());
             }
         }
+        let mut published: BTreeMap<(String, usize), Cell> = BTreeMap::new();
+        for row in results.rows.iter().filter(|row| row.is_published_program()) {
+            let key = (row.measurement.runtime.clone(), row.cell_tasks);
+            published.entry(key).or_default().rows.push(row);
+        }
         let mut tasks: Vec<usize> = cells.keys().map(|(_, tasks)| *tasks).collect();
         tasks.sort_unstable();
         tasks.dedup();
@@ -94,8 +101,20 @@ impl<'a> Summary<'a> {
             runtimes,
             tasks,
             cells,
+            published,
             results,
         }
+    }
+
+    /// The runs of the published program `runtime` stands for, at `tasks`.
+    pub fn published_cell(&self, runtime: &str, tasks: usize) -> Option<&Cell<'a>> {
+        self.published.get(&(runtime.to_string(), tasks))
+    }
+
+    /// The published program `runtime` stands for, as env.json records it.
+    pub fn published_program(&self, runtime: &str) -> Option<&'a results::env::PublishedProgram> {
+        let found = self.results.env.implementations.get(runtime)?;
+        found.published.as_ref()
     }
 
     pub fn cell(&self, runtime: &str, tasks: usize) -> Option<&Cell<'a>> {

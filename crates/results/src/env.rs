@@ -143,6 +143,21 @@ pub struct Implementation {
     pub unavailable: Option<String>,
     /// Where its memory per task goes, in one sentence (its manifest's).
     pub memory_note: Option<String>,
+    /// The published program it stands for, which `--fidelity` runs beside it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub published: Option<PublishedProgram>,
+}
+
+/// A published program, as printed, that an implementation stands for.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PublishedProgram {
+    /// Which publication printed it.
+    pub what: String,
+    /// The command each of its cells ran, task count and sleep appended.
+    pub command: Vec<String>,
+    /// Why ours is built otherwise, where it is on purpose.
+    pub difference: Option<String>,
 }
 
 /// How the meter measured.

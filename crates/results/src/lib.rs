@@ -6,6 +6,7 @@ pub mod env;
 pub mod format;
 pub mod jsonl;
 pub mod measurement;
+pub mod stats;
 
 pub use env::Env;
 pub use harness::heap::HeapOfTasks;

@@ -200,6 +200,10 @@ pub struct Row {
 /// The build of a row whose figures come from the counting allocator.
 pub const COUNTING_BUILD: &str = "counting allocator";
 
+/// The `build` of a row that measured the published program an implementation stands for,
+/// as printed (`--fidelity`).
+pub const PUBLISHED_BUILD: &str = "published program";
+
 impl Row {
     pub fn is_ok(&self) -> bool {
         self.measurement.is_ok()
@@ -208,6 +212,11 @@ impl Row {
     /// Whether the default build made it: the figures of the article's table.
     pub fn is_default_build(&self) -> bool {
         self.build.is_none()
+    }
+
+    /// Whether it measured the published program its implementation stands for.
+    pub fn is_published_program(&self) -> bool {
+        self.build.as_deref() == Some(PUBLISHED_BUILD)
     }
 }
 
