@@ -8,6 +8,7 @@
 //! label = "tokio"                # as the tables show it [default: name]
 //! language = "Rust"
 //! model = "stackless"            # os-threads, stackful, stackless or event-loop
+//! variant_of = "tokio"           # for a variant: the implementation it changes [default: none]
 //! order = 20                     # place in the tables: Rust first, then the article's order
 //! source = "src/main.rs"         # the program, for scripts/diff.sh
 //! build = [["cargo", "build", "--release", "--locked", "-p", "bench-tokio"]]
@@ -85,6 +86,8 @@ pub struct Manifest {
     pub label: Option<String>,
     pub language: String,
     pub model: Model,
+    /// For a variant (a reader's proposal, a small diff from another implementation): that one.
+    pub variant_of: Option<String>,
     pub order: u32,
     pub source: String,
     #[serde(default)]

@@ -2,6 +2,7 @@
 //! happens becomes a measurement.
 
 use catalog::Implementation;
+use results::timeline::Timeline;
 use results::{Measurement, Status};
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
@@ -20,10 +21,29 @@ pub struct Cell<'a> {
     pub reports_launch: bool,
 }
 
+/// What a cell gave: the meter's measurement, the program's own report of itself where it
+/// gives one, and how its memory moved where it ran.
+pub struct Measured {
+    pub measurement: Measurement,
+    pub own: Option<harness::Report>,
+    pub timeline: Option<Timeline>,
+}
+
+impl Measured {
+    /// A cell that did not run, and why.
+    pub fn skipped(name: &str, why: String) -> Measured {
+        Measured {
+            measurement: Measurement::unmeasured(name, Status::Skipped, why),
+            own: None,
+            timeline: None,
+        }
+    }
+}
+
 impl Cell<'_> {
-    /// The meter's measurement, with the program's own report of itself where it gives one;
-    /// none when the driver was interrupted (the cell was stopped and measured nothing).
-    pub fn run(&self, interrupted: &AtomicBool) -> Option<(Measurement, Option<harness::Report>)> {
+    /// What the cell gave; none when the driver was interrupted (the cell was stopped and
+    /// measured nothing).
+    pub fn run(&self, interrupted: &AtomicBool) -> Option<Measured> {
         let spec = meter::Spec {
             name: self.implementation.name().to_string(),
             command: self.command.iter().map(Into::into).collect(),
@@ -53,7 +73,11 @@ impl Cell<'_> {
             measurement.error = Some(error);
         }
         self.check_the_launch_was_reported(&mut measurement);
-        Some((measurement, own))
+        Some(Measured {
+            measurement,
+            own,
+            timeline: Some(outcome.timeline),
+        })
     }
 
     /// A program that ran to the end must have said what it ran: the protocol's events.

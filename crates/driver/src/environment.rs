@@ -52,6 +52,7 @@ pub fn found(implementation: &Implementation, available: Result<String, String>)
         label: implementation.label().to_string(),
         language: manifest.language.clone(),
         model: manifest.model.describe().to_string(),
+        variant_of: manifest.variant_of.clone(),
         version,
         command,
         unavailable,

@@ -8,11 +8,11 @@ mod plan;
 mod preflight;
 mod raise;
 
-use cell::Cell;
+use cell::{Cell, Measured};
 use plan::{Args, Build, Plan, Planned};
 use results::format::{mib, thousands};
 use results::measurement::{COUNTING_BUILD, PUBLISHED_BUILD};
-use results::{Measurement, Row, Status, Writer};
+use results::{Row, Status, Writer};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -225,7 +225,7 @@ fn run_matrix(
         };
         let sleep_s = plan.sleep_at(tasks);
         let measured = match skip {
-            Some(why) => (Measurement::unmeasured(name, Status::Skipped, why), None),
+            Some(why) => Measured::skipped(name, why),
             None => {
                 let command = match planned.build {
                     Build::Default => implementation.run_command(tasks, sleep_s),
@@ -253,8 +253,13 @@ fn run_matrix(
             Build::Counting => Some(COUNTING_BUILD),
             Build::Published => Some(PUBLISHED_BUILD),
         };
+        let timeline = measured.timeline.clone();
         let row = row(done.len() + 1, planned, sleep_s, measured, build);
         rows.append(&row)?;
+        if let Some(mut timeline) = timeline {
+            timeline.index = row.index;
+            rows.append_timeline(&timeline)?;
+        }
         eprintln!("{}", progress(&row, plan, cells.len()));
         done.push(row);
     }
@@ -266,15 +271,16 @@ fn row(
     index: usize,
     planned: &Planned,
     sleep_s: f64,
-    (measurement, own): (Measurement, Option<harness::Report>),
+    measured: Measured,
     build: Option<&str>,
 ) -> Row {
+    let own = measured.own;
     Row {
         index,
         repeat: planned.repeat,
         cell_tasks: planned.tasks,
         cell_sleep_s: sleep_s,
-        measurement,
+        measurement: measured.measurement,
         self_peak_rss_bytes: own.as_ref().map(|report| report.peak_rss_bytes),
         build: build.map(str::to_string),
         heap: own.and_then(|report| report.heap),
@@ -314,8 +320,9 @@ fn progress(row: &Row, plan: &Plan, cells: usize) -> String {
     if let Some(build) = &row.build {
         line += &format!(" ({build})");
     }
-    if plan.repeat > 1 {
-        line += &format!(" (run {}/{})", row.repeat, plan.repeat);
+    let runs = plan.runs_at(row.cell_tasks);
+    if runs > 1 {
+        line += &format!(" (run {}/{runs})", row.repeat);
     }
     let why = m.error.as_deref().unwrap_or("");
     match m.status {
@@ -373,8 +380,14 @@ fn print_preflight(plan: &Plan, available: &Availability) {
         .iter()
         .map(|(tasks, sleep)| format!(" ({sleep} s at {})", thousands(*tasks)))
         .collect();
+    let other_runs: String = plan
+        .tasks
+        .iter()
+        .filter(|&&tasks| plan.runs_at(tasks) != plan.repeat)
+        .map(|&tasks| format!(" ({} at {})", plan.runs_at(tasks), thousands(tasks)))
+        .collect();
     eprintln!(
-        "{} cells: {} x tasks {} x {} run(s), sleep {} s{other_sleeps}, timeout {} s",
+        "{} cells: {} x tasks {} x {} run(s){other_runs}, sleep {} s{other_sleeps}, timeout {} s",
         plan.cells().len(),
         plan.names().join(","),
         plan.tasks

@@ -33,6 +33,9 @@ pub struct Args {
     /// Runs of every cell; the report shows their median and range.
     #[arg(long, default_value_t = 1, allow_negative_numbers = true, value_parser = parse_repeat)]
     pub repeat: u32,
+    /// Other runs at some task counts, like 10M=1: fewer where a cell takes minutes.
+    #[arg(long, value_delimiter = ',', value_parser = parse_repeat_at)]
+    pub repeat_at: Vec<(usize, u32)>,
     /// Results directory [default: results/<UTC timestamp>].
     #[arg(long)]
     pub out: Option<PathBuf>,
@@ -108,12 +111,34 @@ fn parse_sleep_at(text: &str) -> Result<(usize, f64), String> {
     Ok((parse_tasks(tasks)?, parse_sleep(sleep)?))
 }
 
+fn parse_repeat_at(text: &str) -> Result<(usize, u32), String> {
+    let (tasks, runs) = text.split_once('=').ok_or_else(|| {
+        format!("invalid --repeat-at '{text}': expected a task count and runs like 10M=1")
+    })?;
+    Ok((parse_tasks(tasks)?, parse_repeat(runs)?))
+}
+
 fn parse_repeat(text: &str) -> Result<u32, String> {
     text.trim()
         .parse::<u32>()
         .ok()
         .filter(|runs| *runs >= 1)
         .ok_or_else(|| format!("invalid repeat '{text}': expected a whole number of runs >= 1"))
+}
+
+/// The task counts of `flag` (`--sleep-at 10M=120`) each given once, each among `tasks`.
+fn check_counts(flag: &str, counts: &[usize], tasks: &[usize]) -> Result<(), String> {
+    if let Some(twice) = given_twice(counts) {
+        return Err(format!(
+            "task count {twice} is given twice in {flag}: give each once"
+        ));
+    }
+    match counts.iter().find(|count| !tasks.contains(count)) {
+        Some(stray) => Err(format!(
+            "invalid {flag}: {stray} is not among the task counts; add it to --tasks"
+        )),
+        None => Ok(()),
+    }
 }
 
 /// Which build of an implementation a cell runs.
@@ -151,6 +176,8 @@ pub struct Plan {
     /// Other sleeps at some task counts.
     pub sleep_at: Vec<(usize, f64)>,
     pub repeat: usize,
+    /// Other runs at some task counts.
+    pub repeat_at: Vec<(usize, usize)>,
     /// The timeout asked for, if one was.
     pub timeout: Option<Duration>,
     pub interval: Duration,
@@ -222,17 +249,10 @@ impl Plan {
             (true, false) => vec![1, 10_000, 100_000, 1_000_000],
         };
         tasks.sort_unstable();
-        let counts: Vec<usize> = args.sleep_at.iter().map(|(tasks, _)| *tasks).collect();
-        if let Some(twice) = given_twice(&counts) {
-            return Err(format!(
-                "task count {twice} is given twice in --sleep-at: give each once"
-            ));
-        }
-        if let Some(stray) = counts.iter().find(|count| !tasks.contains(count)) {
-            return Err(format!(
-                "invalid --sleep-at: {stray} is not among the task counts; add it to --tasks"
-            ));
-        }
+        let sleep_counts: Vec<usize> = args.sleep_at.iter().map(|(tasks, _)| *tasks).collect();
+        check_counts("--sleep-at", &sleep_counts, &tasks)?;
+        let repeat_counts: Vec<usize> = args.repeat_at.iter().map(|(tasks, _)| *tasks).collect();
+        check_counts("--repeat-at", &repeat_counts, &tasks)?;
         if args.fidelity && !tasks.iter().any(|t| FIDELITY_TASKS.contains(t)) {
             return Err(
                 "--fidelity compares at 100k and 1M tasks: add one of them to --tasks".into(),
@@ -244,6 +264,11 @@ impl Plan {
             sleep_s: args.sleep.unwrap_or(if args.quick { 1.0 } else { 10.0 }),
             sleep_at: args.sleep_at.clone(),
             repeat: args.repeat as usize,
+            repeat_at: args
+                .repeat_at
+                .iter()
+                .map(|&(tasks, runs)| (tasks, runs as usize))
+                .collect(),
             timeout: args.timeout.map(Duration::from_secs_f64),
             interval: Duration::from_millis(args.interval),
             allocations: args.allocations,
@@ -263,6 +288,17 @@ impl Plan {
         self.timeout.unwrap_or_else(default)
     }
 
+    /// The runs of each cell of `tasks` tasks: as asked for that count, else `--repeat`; at
+    /// least 3 where `--fidelity` compares.
+    pub fn runs_at(&self, tasks: usize) -> usize {
+        let other = self.repeat_at.iter().find(|(at, _)| *at == tasks);
+        let runs = other.map_or(self.repeat, |(_, runs)| *runs);
+        match self.compares_at(tasks) {
+            true => runs.max(FIDELITY_RUNS),
+            false => runs,
+        }
+    }
+
     /// Whether `--fidelity` sets the cells of `tasks` tasks beside the published programs.
     fn compares_at(&self, tasks: usize) -> bool {
         self.fidelity && FIDELITY_TASKS.contains(&tasks)
@@ -277,10 +313,7 @@ impl Plan {
         let mut cells = Vec::new();
         for &tasks in &self.tasks {
             let compared = self.compares_at(tasks);
-            let runs = match compared {
-                true => self.repeat.max(FIDELITY_RUNS),
-                false => self.repeat,
-            };
+            let runs = self.runs_at(tasks);
             for implementation in &self.implementations {
                 let published = compared && implementation.manifest.published.is_some();
                 for repeat in 1..=runs {
@@ -407,6 +440,37 @@ mod tests {
             ("floor", 1000, 1, Build::Counting),
             "go has no counting build"
         );
+    }
+
+    #[test]
+    fn some_counts_can_run_fewer_times() {
+        let fewer = plan_of("--runtimes floor --tasks 1k,10M --repeat 3 --repeat-at 10M=1");
+        assert_eq!((fewer.runs_at(1000), fewer.runs_at(10_000_000)), (3, 1));
+        assert_eq!(fewer.cells().len(), 4);
+        let fidelity = plan_of("--tasks 100k,1M --fidelity --repeat-at 1M=1");
+        assert_eq!(
+            (fidelity.runs_at(100_000), fidelity.runs_at(1_000_000)),
+            (3, 3)
+        );
+        for (line, named) in [
+            (
+                "--tasks 1,10M --repeat-at 1M=1",
+                "invalid --repeat-at: 1000000 is not among",
+            ),
+            (
+                "--tasks 1 --repeat-at 1=2,1=3",
+                "task count 1 is given twice in --repeat-at",
+            ),
+            ("--repeat-at 1M", "invalid --repeat-at '1M'"),
+            ("--tasks 1M --repeat-at 1M=0", "invalid repeat '0'"),
+        ] {
+            let error = plan(line).err().unwrap_or_default();
+            assert!(error.contains(named), "{line}: {error}");
+        }
+    }
+
+    fn plan_of(line: &str) -> Plan {
+        plan(line).unwrap_or_else(|e| panic!("{line}: {e}"))
     }
 
     #[test]

@@ -141,6 +141,15 @@ impl Cgroup {
         self.procs.as_raw_fd()
     }
 
+    /// Everything the cgroup holds now: the program's memory and the kernel's for it.
+    pub fn usage_bytes(&self) -> Option<u64> {
+        let file = match self.version {
+            Version::V1 => "memory.usage_in_bytes",
+            Version::V2 => "memory.current",
+        };
+        read_u64(&self.dir.join(file))
+    }
+
     /// Reads what only a current value tells (v2's kernel parts), keeping the most seen.
     pub fn sample(&mut self) {
         if self.version == Version::V2 {

@@ -19,6 +19,7 @@ pub use process::DEFAULT_INTERVAL;
 use harness::events::Event;
 use harness::proc::Status;
 use process::{Exit, Process, Start};
+use results::timeline::{Recorder, Timeline};
 use results::{Measurement, Status as RunStatus};
 use std::ffi::OsString;
 use std::io::Read;
@@ -75,6 +76,8 @@ pub enum Ending {
 
 pub struct Outcome {
     pub measurement: Measurement,
+    /// How its memory moved while it ran, with its launch events (its `index` left 0).
+    pub timeline: Timeline,
     pub ending: Ending,
     /// What it printed, when captured.
     pub stdout: String,
@@ -88,21 +91,29 @@ pub fn cgroup_version() -> Result<String, String> {
     cgroup::detect().map(|version| version.name().to_string())
 }
 
-/// The most seen of each reading while the program ran.
+/// The most seen of each reading while the program ran, and how its memory moved.
 #[derive(Default)]
 struct Seen {
     samples: u64,
     peak: u64,
     threads: u64,
     page_tables: u64,
+    timeline: Recorder,
 }
 
 impl Seen {
-    fn add(&mut self, status: &Status) {
+    /// A reading `at` after the start: the process's status and its cgroup's usage.
+    fn add(&mut self, at: Duration, status: &Status, cgroup_bytes: Option<u64>) {
         self.samples += 1;
         self.peak = self.peak.max(status.peak_rss_bytes).max(status.rss_bytes);
         self.threads = self.threads.max(status.threads);
         self.page_tables = self.page_tables.max(status.page_tables_bytes);
+        self.timeline.read(
+            at.as_millis() as u64,
+            status.rss_bytes / 1024,
+            cgroup_bytes.map(|bytes| bytes / 1024),
+            false,
+        );
     }
 }
 
@@ -111,6 +122,7 @@ impl Seen {
 pub fn measure(spec: Spec, options: &Options, interrupted: &AtomicBool) -> Outcome {
     let failed = |why: String| Outcome {
         measurement: Measurement::unmeasured(&spec.name, RunStatus::Failed, why),
+        timeline: Timeline::default(),
         ending: Ending::Ended,
         stdout: String::new(),
         stderr: String::new(),
@@ -150,7 +162,7 @@ pub fn measure(spec: Spec, options: &Options, interrupted: &AtomicBool) -> Outco
     let stderr = drain(process.child.stderr.take());
     // The sampler reads and may kill the process while this thread, its tracer, waits on it.
     let done = AtomicBool::new(false);
-    let (exit, (seen, mut ending, mut cgroup)) = std::thread::scope(|scope| {
+    let (exit, (mut seen, mut ending, mut cgroup)) = std::thread::scope(|scope| {
         let watch = Watch {
             process: &process,
             listener: &listener,
@@ -183,15 +195,33 @@ pub fn measure(spec: Spec, options: &Options, interrupted: &AtomicBool) -> Outco
     let stdout = stdout.join().unwrap_or_default();
     let stderr = stderr.join().unwrap_or_default();
     let kernel = cgroup.as_mut().and_then(cgroup::Cgroup::kernel);
+    if let Ok(exit) = &exit {
+        // The reading as it exited ends the timeline; its cgroup was read only after it was
+        // gone, so that value is not the exit's.
+        let at_exit = exit.at_exit.unwrap_or_default();
+        seen.timeline.read(
+            process_wall.as_millis() as u64,
+            at_exit.rss_bytes / 1024,
+            None,
+            true,
+        );
+    }
     drop(cgroup);
+    let launch = Launch::from(&events);
+    let since_start = |at: Instant| at.saturating_duration_since(started).as_millis() as u64;
+    let timeline = &mut seen.timeline.timeline;
+    timeline.start_ms = launch.start.map(|(at, ..)| since_start(at));
+    timeline.spawned_ms = launch.spawned.map(|(at, _)| since_start(at));
+    timeline.done_ms = launch.done.map(|(at, _)| since_start(at));
     let mut measurement = match exit {
-        Ok(exit) => assemble(&spec.name, &exit, &seen, &events, ending, options, &stderr),
+        Ok(exit) => assemble(&spec.name, &exit, &seen, &launch, ending, options, &stderr),
         Err(why) => Measurement::unmeasured(&spec.name, RunStatus::Failed, why),
     };
     measurement.kernel = kernel;
     measurement.process_wall_s = Some(process_wall.as_secs_f64());
     Outcome {
         measurement,
+        timeline: seen.timeline.timeline,
         ending,
         stdout,
         stderr,
@@ -221,7 +251,8 @@ impl Watch<'_> {
         let mut ending = Ending::Ended;
         while !self.done.load(Ordering::SeqCst) {
             if let Some(status) = self.process.status() {
-                seen.add(&status);
+                let usage = cgroup.as_ref().and_then(cgroup::Cgroup::usage_bytes);
+                seen.add(self.started.elapsed(), &status, usage);
             }
             if let Some(cgroup) = cgroup.as_mut() {
                 cgroup.sample();
@@ -329,7 +360,7 @@ fn assemble(
     name: &str,
     exit: &Exit,
     seen: &Seen,
-    events: &[events::Stamped],
+    launch: &Launch,
     ending: Ending,
     options: &Options,
     stderr: &str,
@@ -347,7 +378,6 @@ fn assemble(
     m.user_s = Some(seconds(exit.usage.ru_utime));
     m.sys_s = Some(seconds(exit.usage.ru_stime));
 
-    let launch = Launch::from(events);
     if let Some((t0, tasks, sleep_s)) = launch.start {
         m.tasks = Some(tasks);
         m.sleep_s = Some(sleep_s);

@@ -111,6 +111,11 @@ fn memory_held_at_the_exit_counts() {
     );
     // The sampler read the process while it ran, and never saw the memory it took at the end.
     assert!(held.measurement.samples >= 1, "{:?}", held.measurement);
+    // The timeline ends with the reading as it exited, the 64 MiB held.
+    let points = &held.timeline.points;
+    let (first, last) = (points[0], points[points.len() - 1]);
+    assert!(last.1 - first.1 >= 63 * 1024, "{points:?}");
+    assert!(last.0 >= 200, "{points:?}");
 }
 
 #[test]
@@ -128,6 +133,15 @@ fn launch_events_give_the_counts_and_times() {
         "{m:?}"
     );
     assert!(m.all_alive && m.overlapped);
+    // The timeline marks the events where they came, after the process started.
+    let timeline = measure("events").timeline;
+    let (start, spawned, done) = (
+        timeline.start_ms.unwrap(),
+        timeline.spawned_ms.unwrap(),
+        timeline.done_ms.unwrap(),
+    );
+    assert!(start <= spawned && spawned + 200 <= done, "{timeline:?}");
+    assert!(timeline.points.last().unwrap().0 >= done, "{timeline:?}");
     let m = measure("too-few-completed").measurement;
     assert_eq!(m.status, Status::Failed);
     assert_eq!(m.error.as_deref(), Some("only 2 of 3 tasks completed"));

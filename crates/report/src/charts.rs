@@ -1,14 +1,16 @@
-//! SVG charts drawn from the summary with plotters' SVG backend (no system fonts needed).
+//! The report's charts, from the summary: what each shows and in which colours; `plot` lays
+//! them out. Every implementation is coloured by its language, a variant in a lighter shade of
+//! it with its base's marker; in a line chart each series also has a dash of its own.
 
-use crate::summary::Summary;
-use plotters::coord::ranged1d::SegmentedCoord;
-use plotters::coord::types::{RangedCoordf64, RangedCoordusize};
-use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
-use results::format::thousands;
+use crate::plot::{
+    Bar, BarChart, Event, LineChart, Mark, Marker, Part, Scale, Series, Style, DASHES,
+};
+use crate::published::Published;
+use crate::summary::{Cell, Summary};
+use results::format::{mib, thousands};
+use results::Status;
+use std::collections::BTreeMap;
 use std::path::Path;
-
-type DrawResult = Result<(), Box<dyn std::error::Error>>;
 
 /// A chart written into the results directory.
 pub struct Chart {
@@ -16,217 +18,219 @@ pub struct Chart {
     pub title: String,
 }
 
-const SIZE: (u32, u32) = (900, 520);
+/// A language's colour, dark for the implementations that stand for a program of their own,
+/// light for the variants of them.
+fn language_colors(language: &str) -> (&'static str, &'static str) {
+    match language {
+        "Rust" => ("#c2410c", "#fb923c"),
+        "Go" => ("#0e7490", "#22d3ee"),
+        "Java" => ("#b91c1c", "#f87171"),
+        "C#" => ("#6d28d9", "#a78bfa"),
+        "JavaScript" => ("#a16207", "#facc15"),
+        "Python" => ("#1d4ed8", "#60a5fa"),
+        "Elixir" => ("#be185d", "#f472b6"),
+        _ => ("#4b5563", "#9ca3af"),
+    }
+}
 
-fn color(index: usize) -> RGBColor {
-    const COLORS: [RGBColor; 8] = [
-        RGBColor(31, 119, 180),
-        RGBColor(255, 127, 14),
-        RGBColor(44, 160, 44),
-        RGBColor(214, 39, 40),
-        RGBColor(148, 103, 189),
-        RGBColor(140, 86, 75),
-        RGBColor(227, 119, 194),
-        RGBColor(127, 127, 127),
-    ];
-    COLORS[index % COLORS.len()]
+/// `#rrggbb` moved `by` (0 to 1) towards black.
+fn darker(color: &str, by: f64) -> String {
+    let channel = |at: usize| u8::from_str_radix(&color[at..at + 2], 16).unwrap_or(0) as f64;
+    let [r, g, b] = [1, 3, 5].map(|at| (channel(at) * (1.0 - by)).round() as u8);
+    format!("#{r:02x}{g:02x}{b:02x}")
+}
+
+/// Every implementation's style: its language's colour (lighter for a variant), a dash of its
+/// own among those of its colour, and its base's marker.
+fn styles(summary: &Summary) -> BTreeMap<String, Style> {
+    let mut taken: BTreeMap<(&str, bool), usize> = BTreeMap::new();
+    let mut markers: BTreeMap<&str, Marker> = BTreeMap::new();
+    let mut styles = BTreeMap::new();
+    for runtime in &summary.runtimes {
+        let language = summary.language(runtime);
+        let base = summary.variant_of(runtime);
+        let seen = taken.entry((language, base.is_some())).or_default();
+        let (dark, light) = language_colors(language);
+        let marker = match base.and_then(|base| markers.get(base)) {
+            Some(marker) => *marker,
+            None => Marker::ALL[*seen % Marker::ALL.len()],
+        };
+        markers.insert(runtime, marker);
+        // Past the dashes, a darker shade of the colour keeps each style its own.
+        let color = if base.is_some() { light } else { dark };
+        let style = Style {
+            color: darker(color, (*seen / DASHES.len()) as f64 * 0.35),
+            dash: DASHES[*seen % DASHES.len()],
+            marker,
+        };
+        *seen += 1;
+        styles.insert(runtime.clone(), style);
+    }
+    styles
 }
 
 /// Draws every chart of the summary into `dir`.
-pub fn draw_all(summary: &Summary, dir: &Path) -> Result<Vec<Chart>, String> {
+pub fn draw_all(
+    summary: &Summary,
+    published: &Published,
+    dir: &Path,
+) -> Result<Vec<Chart>, String> {
+    let styles = styles(summary);
     let mut charts = Vec::new();
-    let mut draw = |file: String, title: String, result: DrawResult| {
-        result.map_err(|e| format!("cannot draw {}: {e}", dir.join(&file).display()))?;
+    let mut write = |file: String, title: String, document: svg::Document| {
+        let path = dir.join(&file);
+        svg::save(&path, &document).map_err(|e| format!("cannot draw {}: {e}", path.display()))?;
         charts.push(Chart { file, title });
         Ok::<(), String>(())
     };
     for &tasks in &summary.tasks {
-        let file = format!("peak-{tasks}.svg");
-        let noun = if tasks == 1 { "task" } else { "tasks" };
-        let title = format!("Peak memory at {} {noun} (MiB)", thousands(tasks));
-        draw(
-            file.clone(),
-            title.clone(),
-            peak_bars(summary, tasks, &title, &dir.join(&file)),
+        let chart = peak_bars(summary, published, &styles, tasks);
+        write(
+            format!("peak-{tasks}.svg"),
+            chart.title.clone(),
+            chart.render(),
         )?;
     }
     if let Some(tasks) = kernel_chart_tasks(summary) {
-        let file = format!("kernel-{tasks}.svg");
-        let title = format!(
-            "Memory at {} tasks: the program's and the kernel's (MiB, cgroup peak)",
-            thousands(tasks)
-        );
-        draw(
-            file.clone(),
-            title.clone(),
-            kernel_bars(summary, tasks, &title, &dir.join(&file)),
+        let chart = kernel_bars(summary, &styles, tasks);
+        write(
+            format!("kernel-{tasks}.svg"),
+            chart.title.clone(),
+            chart.render(),
         )?;
     }
     if summary.tasks.len() > 1 {
-        let title = "Peak memory against tasks (MiB, log-log)".to_string();
-        let file = "peak-vs-tasks.svg".to_string();
-        let peak = |cell: &crate::summary::Cell| cell.peak_mib();
-        draw(
-            file.clone(),
-            title.clone(),
-            log_log(summary, &title, "MiB", peak, &dir.join(&file)),
+        let peak = |cell: &Cell| cell.peak_mib();
+        let chart = against_tasks(summary, &styles, "Peak memory against tasks", "MiB", peak);
+        write(
+            "peak-vs-tasks.svg".into(),
+            chart.title.clone(),
+            chart.render(),
         )?;
-        let title = "Launch time against tasks (seconds to spawn them all, log-log)".to_string();
-        let file = "launch-vs-tasks.svg".to_string();
-        let launch = |cell: &crate::summary::Cell| cell.median(|m| m.spawn_s).filter(|s| *s > 0.0);
-        draw(
-            file.clone(),
-            title.clone(),
-            log_log(summary, &title, "seconds", launch, &dir.join(&file)),
+        let launch = |cell: &Cell| cell.median(|m| m.spawn_s).filter(|s| *s > 0.0);
+        let title = "Launch time against tasks";
+        let chart = against_tasks(
+            summary,
+            &styles,
+            title,
+            "seconds to spawn every task",
+            launch,
+        );
+        write(
+            "launch-vs-tasks.svg".into(),
+            chart.title.clone(),
+            chart.render(),
         )?;
+    }
+    for &tasks in &summary.tasks {
+        if let Some(chart) = memory_over_time(summary, &styles, tasks) {
+            write(
+                format!("memory-{tasks}.svg"),
+                chart.title.clone(),
+                chart.render(),
+            )?;
+        }
     }
     Ok(charts)
 }
 
-type Bars<'a, 'b> =
-    ChartContext<'a, SVGBackend<'b>, Cartesian2d<SegmentedCoord<RangedCoordusize>, RangedCoordf64>>;
-
-/// Axes for one bar per label, in MiB up to `top`, with the labels under the bars.
-fn bar_axes<'a, 'b>(
-    root: &'a DrawingArea<SVGBackend<'b>, plotters::coord::Shift>,
-    title: &str,
-    labels: &[String],
-    top: f64,
-) -> Result<Bars<'a, 'b>, Box<dyn std::error::Error>> {
-    // A segmented range of n values has n + 1 segments: drop the last, empty one.
-    let slots = labels.len().max(2) - 1;
-    let mut chart = ChartBuilder::on(root)
-        .caption(title, ("sans-serif", 20))
-        .margin(16)
-        .x_label_area_size(40)
-        .y_label_area_size(60)
-        .build_cartesian_2d((0..slots).into_segmented(), 0.0..top)?;
-    chart
-        .configure_mesh()
-        .disable_x_mesh()
-        .y_desc("MiB")
-        .x_labels(labels.len().max(1))
-        .x_label_formatter(&|x| match x {
-            SegmentValue::CenterOf(i) => labels.get(*i).cloned().unwrap_or_default(),
-            _ => String::new(),
-        })
-        .draw()?;
-    Ok(chart)
+fn tasks_noun(tasks: usize) -> String {
+    match tasks {
+        1 => "1 task".into(),
+        _ => format!("{} tasks", thousands(tasks)),
+    }
 }
 
-/// The article's bar chart: one bar per runtime that succeeded at `tasks`.
-fn peak_bars(summary: &Summary, tasks: usize, title: &str, path: &Path) -> DrawResult {
-    let bars: Vec<(usize, String, f64)> = summary
-        .runtimes
-        .iter()
-        .enumerate()
-        .filter_map(|(i, runtime)| {
-            let peak = summary.cell(runtime, tasks)?.peak_mib()?;
-            Some((i, summary.label(runtime), peak))
-        })
-        .collect();
-    let top = bars.iter().map(|b| b.2).fold(1.0, f64::max) * 1.15;
-    let root = SVGBackend::new(path, SIZE).into_drawing_area();
-    root.fill(&WHITE)?;
-    let labels: Vec<String> = bars.iter().map(|b| b.1.clone()).collect();
-    let mut chart = bar_axes(&root, title, &labels, top)?;
-    chart.draw_series(
-        Histogram::vertical(&chart)
-            .margin(24)
-            .style_func(|slot, _| match slot {
-                SegmentValue::CenterOf(i) | SegmentValue::Exact(i) => {
-                    color(bars.get(*i).map_or(0, |b| b.0)).filled()
-                }
-                SegmentValue::Last => WHITE.filled(),
-            })
-            .data(bars.iter().enumerate().map(|(slot, bar)| (slot, bar.2))),
-    )?;
-    let label_style = ("sans-serif", 15)
-        .into_font()
-        .into_text_style(&root)
-        .pos(Pos::new(HPos::Center, VPos::Bottom));
-    let labels = bars.iter().enumerate().map(|(slot, (_, _, peak))| {
-        Text::new(
-            format!("{peak:.1}"),
-            (SegmentValue::CenterOf(slot), *peak),
-            label_style.clone(),
-        )
-    });
-    chart.draw_series(labels)?;
-    root.present()?;
-    Ok(())
+/// Why a cell has no figure, in a few words: skipped or failed, and the first clause of why.
+fn short_reason(cell: Option<&Cell>) -> String {
+    let Some(problem) = cell.and_then(|cell| cell.not_ok().next()) else {
+        return "not run".into();
+    };
+    let word = match problem.status {
+        Status::Skipped => "skipped",
+        _ => "failed",
+    };
+    let why = problem.error.as_deref().unwrap_or("");
+    let first = why.split([':', '(', ';']).next().unwrap_or("").trim();
+    match first.is_empty() {
+        true => word.into(),
+        false => format!("{word}: {first}"),
+    }
 }
 
-/// A runtime's colour index, label and points.
-type Line = (usize, String, Vec<(f64, f64)>);
+/// A published figure as MiB: the article's MB are 10^6 bytes.
+fn as_mib(figure: f64, unit: &str) -> f64 {
+    match unit {
+        "MB" => figure * 1e6 / (1024.0 * 1024.0),
+        _ => figure,
+    }
+}
 
-/// One line per runtime of `value` against tasks, both axes logarithmic.
-fn log_log(
+/// The article's bar chart at `tasks`: every implementation's median peak, its runs' range,
+/// the published figures beside it, and the rows that have none, with why.
+fn peak_bars(
     summary: &Summary,
-    title: &str,
-    unit: &str,
-    value: impl Fn(&crate::summary::Cell) -> Option<f64>,
-    path: &Path,
-) -> DrawResult {
-    let lines: Vec<Line> = summary
+    published: &Published,
+    styles: &BTreeMap<String, Style>,
+    tasks: usize,
+) -> BarChart {
+    let bars = summary
         .runtimes
         .iter()
-        .enumerate()
-        .map(|(i, runtime)| {
-            let points = summary
-                .tasks
+        .map(|runtime| {
+            let cell = summary.cell(runtime, tasks);
+            let peak = cell.and_then(Cell::peak_mib);
+            let range = cell
+                .filter(|cell| cell.ok().count() > 1)
+                .and_then(Cell::peak_mib_range);
+            let marks = published
+                .sources
                 .iter()
-                .filter_map(|&tasks| {
-                    Some((tasks.max(1) as f64, value(summary.cell(runtime, tasks)?)?))
+                .enumerate()
+                .filter_map(|(kind, source)| {
+                    let figure = source.figure(runtime, tasks)?;
+                    Some(Mark {
+                        kind,
+                        value: as_mib(figure, &source.unit),
+                    })
                 })
                 .collect();
-            (i, summary.label(runtime), points)
+            let alive = cell.is_none_or(|cell| cell.ok().all(|m| m.all_alive));
+            Bar {
+                label: summary.label(runtime),
+                parts: peak
+                    .map(|value| Part {
+                        value,
+                        color: styles[runtime].color.clone(),
+                    })
+                    .into_iter()
+                    .collect(),
+                range,
+                note: match (peak, alive) {
+                    (None, _) => Some(short_reason(cell)),
+                    (Some(_), false) => Some("not all alive at once".into()),
+                    _ => None,
+                },
+                marks,
+            }
         })
         .collect();
-    let all = lines.iter().flat_map(|line| line.2.iter());
-    let (low, high) = all.fold((f64::MAX, f64::MIN), |(lo, hi), p| {
-        (lo.min(p.1), hi.max(p.1))
-    });
-    let (low, high) = if low <= high {
-        (low / 2.0, high * 2.0)
-    } else {
-        (0.1, 10.0)
-    };
-    let max_tasks = summary.tasks.last().copied().unwrap_or(1).max(10) as f64;
-    let root = SVGBackend::new(path, SIZE).into_drawing_area();
-    root.fill(&WHITE)?;
-    let mut chart = ChartBuilder::on(&root)
-        .caption(title, ("sans-serif", 22))
-        .margin(16)
-        .x_label_area_size(40)
-        .y_label_area_size(70)
-        .build_cartesian_2d((1.0..max_tasks * 1.5).log_scale(), (low..high).log_scale())?;
-    chart
-        .configure_mesh()
-        .x_desc("tasks")
-        .y_desc(unit)
-        .x_label_formatter(&|x| thousands(*x as usize))
-        .draw()?;
-    for (index, runtime, points) in lines {
-        let style = color(index).stroke_width(2);
-        chart
-            .draw_series(LineSeries::new(points.clone(), style))?
-            .label(runtime)
-            .legend(move |(x, y)| PathElement::new([(x, y), (x + 20, y)], style));
-        chart.draw_series(
-            points
-                .into_iter()
-                .map(|p| Circle::new(p, 4, color(index).filled())),
-        )?;
+    let markers = [Marker::Diamond, Marker::Triangle];
+    BarChart {
+        title: format!("Peak memory at {}", tasks_noun(tasks)),
+        subtitle: "median peak resident memory of the process over its runs, with their range; \
+                   published figures (other machines; MB shown as MiB) as marks"
+            .into(),
+        unit: "MiB".into(),
+        bars,
+        marks: published
+            .sources
+            .iter()
+            .zip(markers.into_iter().cycle())
+            .map(|(source, marker)| (source.title.clone(), marker))
+            .collect(),
+        parts: Vec::new(),
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .background_style(WHITE.mix(0.8))
-        .border_style(BLACK)
-        .draw()?;
-    root.present()?;
-    Ok(())
 }
 
 /// The task count the kernel chart shows: 10,000 where measured (every implementation runs
@@ -245,67 +249,179 @@ fn kernel_chart_tasks(summary: &Summary) -> Option<usize> {
     }
 }
 
-/// One stacked bar per implementation: the cgroup's peak, split into the kernel's part and
-/// the rest (the program's own memory, page cache included).
-fn kernel_bars(summary: &Summary, tasks: usize, title: &str, path: &Path) -> DrawResult {
-    let bars: Vec<(String, f64, f64)> = summary
+/// The kernel's part of each implementation's memory: the cgroup's peak, split into the
+/// kernel's part and the rest.
+fn kernel_bars(summary: &Summary, styles: &BTreeMap<String, Style>, tasks: usize) -> BarChart {
+    const KERNEL: &str = "#374151";
+    let bars = summary
+        .runtimes
+        .iter()
+        .map(|runtime| {
+            let cell = summary.cell(runtime, tasks);
+            let figures = cell.and_then(|cell| Some((cell.total_mib()?, cell.kernel_mib()?)));
+            let parts = match figures {
+                Some((total, kernel)) => vec![
+                    Part {
+                        value: (total - kernel).max(0.0),
+                        color: styles[runtime].color.clone(),
+                    },
+                    Part {
+                        value: kernel,
+                        color: KERNEL.into(),
+                    },
+                ],
+                None => Vec::new(),
+            };
+            Bar {
+                label: summary.label(runtime),
+                note: parts.is_empty().then(|| short_reason(cell)),
+                parts,
+                range: None,
+                marks: Vec::new(),
+            }
+        })
+        .collect();
+    BarChart {
+        title: format!("Memory at {}: the program's and the kernel's", tasks_noun(tasks)),
+        subtitle: "peak of each run's memory cgroup; files read before the run (the binary, its \
+                   libraries) are charged to whoever read them first, not counted here"
+            .into(),
+        unit: "MiB".into(),
+        bars,
+        marks: Vec::new(),
+        parts: vec![(
+            "the kernel's part (thread stacks, page tables, slab); the rest of a bar is the program's"
+                .into(),
+            KERNEL.into(),
+        )],
+    }
+}
+
+/// One line per implementation of `value` against tasks, both axes logarithmic.
+fn against_tasks(
+    summary: &Summary,
+    styles: &BTreeMap<String, Style>,
+    title: &str,
+    unit: &str,
+    value: impl Fn(&Cell) -> Option<f64>,
+) -> LineChart {
+    let series: Vec<Series> = summary
+        .runtimes
+        .iter()
+        .map(|runtime| Series {
+            label: summary.label(runtime),
+            style: styles[runtime].clone(),
+            points: summary
+                .tasks
+                .iter()
+                .filter_map(|&tasks| {
+                    Some((tasks.max(1) as f64, value(summary.cell(runtime, tasks)?)?))
+                })
+                .collect(),
+            marked: true,
+            events: Vec::new(),
+        })
+        .filter(|series| !series.points.is_empty())
+        .collect();
+    let ys: Vec<f64> = series
+        .iter()
+        .flat_map(|s| s.points.iter().map(|p| p.1))
+        .collect();
+    let low = ys.iter().copied().fold(f64::INFINITY, f64::min);
+    let high = ys.iter().copied().fold(0.0, f64::max);
+    let most = summary.tasks.last().copied().unwrap_or(10).max(10) as f64;
+    LineChart {
+        title: format!("{title} (log-log)"),
+        subtitle: "medians over the runs of each cell that succeeded".into(),
+        x_unit: "tasks".into(),
+        y_unit: unit.into(),
+        x_scale: Scale::log(1.0, most),
+        y_scale: match ys.is_empty() {
+            true => Scale::log(0.1, 10.0),
+            false => Scale::log(low, high),
+        },
+        series,
+        events: Vec::new(),
+    }
+}
+
+/// Each implementation's resident memory against time since it started, in its first
+/// successful run at `tasks`, with the moments every task was spawned and every one joined.
+fn memory_over_time(
+    summary: &Summary,
+    styles: &BTreeMap<String, Style>,
+    tasks: usize,
+) -> Option<LineChart> {
+    let (spawned, done) = (0, 1);
+    let mut starts = Vec::new();
+    let series: Vec<Series> = summary
         .runtimes
         .iter()
         .filter_map(|runtime| {
-            let cell = summary.cell(runtime, tasks)?;
-            let (total, kernel) = (cell.total_mib()?, cell.kernel_mib()?);
-            Some((summary.label(runtime), (total - kernel).max(0.0), kernel))
+            let timeline = summary.timeline(runtime, tasks)?;
+            let points: Vec<(f64, f64)> = timeline
+                .points
+                .iter()
+                .map(|p| (p.0 as f64 / 1000.0, mib(p.1 * 1024)))
+                .filter(|p| p.1 > 0.0)
+                .collect();
+            // An event sits on the line, at the reading just before it.
+            let on_line = |ms: u64| {
+                let at = ms as f64 / 1000.0;
+                let before = points.iter().rev().find(|p| p.0 <= at).or(points.first())?;
+                Some((at, before.1))
+            };
+            // What it holds at its first reading once it said it was up.
+            let up = timeline
+                .start_ms
+                .map(|ms| ms as f64 / 1000.0)
+                .and_then(|at| points.iter().find(|p| p.0 >= at));
+            starts.extend(up.map(|p| p.1));
+            let events = [(timeline.spawned_ms, spawned), (timeline.done_ms, done)]
+                .into_iter()
+                .filter_map(|(ms, kind)| {
+                    Some(Event {
+                        at: on_line(ms?)?,
+                        kind,
+                    })
+                })
+                .collect();
+            Some(Series {
+                label: summary.label(runtime),
+                style: styles[runtime].clone(),
+                points,
+                marked: false,
+                events,
+            })
         })
+        .filter(|series| series.points.len() > 1)
         .collect();
-    let top = bars.iter().map(|b| b.1 + b.2).fold(1.0, f64::max) * 1.15;
-    let root = SVGBackend::new(path, SIZE).into_drawing_area();
-    root.fill(&WHITE)?;
-    let labels: Vec<String> = bars.iter().map(|b| b.0.clone()).collect();
-    let mut chart = bar_axes(&root, title, &labels, top)?;
-    let user = color(0);
-    let kernel = color(3);
-    let rect = |slot: usize, low: f64, high: f64, style: RGBColor| {
-        let corners = [
-            (SegmentValue::Exact(slot), low),
-            (SegmentValue::Exact(slot + 1), high),
-        ];
-        let mut bar = Rectangle::new(corners, style.filled());
-        bar.set_margin(0, 0, 24, 24);
-        bar
-    };
-    chart
-        .draw_series(
-            bars.iter()
-                .enumerate()
-                .map(|(i, b)| rect(i, 0.0, b.1, user)),
-        )?
-        .label("the program (total less the kernel's part)")
-        .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 15, y + 5)], user.filled()));
-    chart
-        .draw_series(
-            bars.iter()
-                .enumerate()
-                .map(|(i, b)| rect(i, b.1, b.1 + b.2, kernel)),
-        )?
-        .label("the kernel (stacks, page tables, slab)")
-        .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 15, y + 5)], kernel.filled()));
-    let label_style = ("sans-serif", 14)
-        .into_font()
-        .into_text_style(&root)
-        .pos(Pos::new(HPos::Center, VPos::Bottom));
-    chart.draw_series(bars.iter().enumerate().map(|(i, b)| {
-        Text::new(
-            format!("{:.1}", b.1 + b.2),
-            (SegmentValue::CenterOf(i), b.1 + b.2),
-            label_style.clone(),
-        )
-    }))?;
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .background_style(WHITE.mix(0.8))
-        .border_style(BLACK)
-        .draw()?;
-    root.present()?;
-    Ok(())
+    if series.is_empty() {
+        return None;
+    }
+    let points = || series.iter().flat_map(|s| s.points.iter());
+    let longest = points().map(|p| p.0).fold(0.0, f64::max);
+    let high = points().map(|p| p.1).fold(0.0, f64::max);
+    // From the least any runtime holds once it is up (its `start`): what a process holds while
+    // it is still being loaded is not the runtime's and would stretch the axis.
+    let low = starts
+        .iter()
+        .copied()
+        .fold(f64::INFINITY, f64::min)
+        .min(high);
+    Some(LineChart {
+        title: format!("Memory over time at {}", tasks_noun(tasks)),
+        subtitle: "resident memory of each implementation's first successful run, as the meter \
+                   read it, from its start to its end"
+            .into(),
+        x_unit: "seconds since the program started".into(),
+        y_unit: "MiB".into(),
+        x_scale: Scale::linear(longest.max(0.1)),
+        y_scale: Scale::log(low, high),
+        series,
+        events: vec![
+            ("every task spawned".into(), Marker::Circle),
+            ("every task joined".into(), Marker::Square),
+        ],
+    })
 }

@@ -3,6 +3,7 @@
 pub mod charts;
 pub mod launch;
 pub mod markdown;
+pub mod plot;
 pub mod published;
 pub mod summary;
 pub mod table;
@@ -31,14 +32,9 @@ pub fn render(dir: &Path) -> Result<PathBuf, Error> {
     let results = results::jsonl::read(dir).map_err(Error::Input)?;
     let summary = summary::Summary::new(&results);
     let launch = launch::load(&dir.join(launch::LAUNCH_DIR)).map_err(Error::Input)?;
-    let charts = charts::draw_all(&summary, dir).map_err(Error::Output)?;
-    let text = markdown::render(
-        &results,
-        &summary,
-        &charts,
-        &launch,
-        &published::published(),
-    );
+    let published = published::published();
+    let charts = charts::draw_all(&summary, &published, dir).map_err(Error::Output)?;
+    let text = markdown::render(&results, &summary, &charts, &launch, &published);
     let path = dir.join("report.md");
     std::fs::write(&path, text)
         .map_err(|e| Error::Output(format!("cannot write {}: {e}", path.display())))?;

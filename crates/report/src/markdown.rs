@@ -38,14 +38,19 @@ impl Notes {
     }
 }
 
-/// One table cell: the median peak (with its range over repeats), or why there is none.
+/// A range of runs shown beside their median: past this share of it, one run is not the
+/// figure (managed runtimes move by up to 20% from one run to the next).
+const RANGE_SHOWN: f64 = 0.05;
+
+/// One table cell: the median peak (with its range over repeats where it passes 5%), or why
+/// there is none.
 fn cell_text(label: &str, tasks: usize, cell: Option<&Cell>, notes: &mut Notes) -> String {
     let Some(cell) = cell else {
         return "–".into();
     };
     let where_ = format!("{label} at {} tasks", thousands(tasks));
     let mut text = match (cell.peak_mib(), cell.peak_mib_range()) {
-        (Some(peak), Some((low, high))) if cell.ok().count() > 1 => {
+        (Some(peak), Some((low, high))) if high - low > RANGE_SHOWN * peak => {
             format!("{peak:.1} ({low:.1}–{high:.1})")
         }
         (Some(peak), _) => format!("{peak:.1}"),
@@ -101,23 +106,33 @@ pub fn peak_section(results: &Results, summary: &Summary) -> String {
         md,
         "## Peak memory (MiB, the process's peak resident memory, median over runs)\n"
     );
-    let mut header = "| implementation | version |".to_string();
-    let mut rule = "|---|---|".to_string();
-    for &tasks in &summary.tasks {
-        let _ = write!(header, " {} |", thousands(tasks));
-        rule += "---:|";
-    }
-    let _ = writeln!(
-        md,
-        "{header} bytes/task | with the kernel's, at largest | launch at largest | total time at largest |"
+    let counts = summary
+        .tasks
+        .iter()
+        .map(|&tasks| (thousands(tasks), Align::Right));
+    let mut table = Table::new(
+        [
+            ("implementation".into(), Align::Left),
+            ("version".into(), Align::Left),
+        ]
+        .into_iter()
+        .chain(counts)
+        .chain(
+            [
+                "bytes/task",
+                "with the kernel's, at largest",
+                "launch at largest",
+                "total time at largest",
+            ]
+            .map(|name| (name.to_string(), Align::Right)),
+        ),
     );
-    let _ = writeln!(md, "{rule}---:|---:|---:|---:|");
     for runtime in &summary.runtimes {
         let label = summary.label(runtime);
-        let _ = write!(md, "| {label} | {} |", summary.version(runtime));
+        let mut cells = vec![label.clone(), summary.version(runtime)];
         for &tasks in &summary.tasks {
             let cell = summary.cell(runtime, tasks);
-            let _ = write!(md, " {} |", cell_text(&label, tasks, cell, &mut notes));
+            cells.push(cell_text(&label, tasks, cell, &mut notes));
         }
         let slope = summary
             .bytes_per_task(runtime)
@@ -132,15 +147,18 @@ pub fn peak_section(results: &Results, summary: &Summary) -> String {
             }
             None => ("–".into(), "–".into(), "–".into()),
         };
-        let _ = writeln!(md, " {slope} | {total} | {launch} | {wall} |");
+        cells.extend([slope, total, launch, wall]);
+        table.push(cells);
     }
     let _ = writeln!(
         md,
-        "\nPeak: the highest of the process's VmHWM as it exited and of every VmHWM and VmRSS \
+        "{table}\nPeak: the highest of the process's VmHWM as it exited and of every VmHWM and VmRSS \
          the meter read while it ran. bytes/task: the slope of the least-squares line of peak \
          memory against tasks over every successful run. With the kernel's: the peak of the \
          run's own memory cgroup, which adds what the kernel spent for it (thread stacks, page \
-         tables, kernel objects), and the kernel's share of it. Launch: from the program's \
+         tables, kernel objects), and the kernel's share of it; at small counts it can read \
+         below the peak, as files read before the run (the binary, its libraries) are charged \
+         to whoever read them first. A range beside a figure: its runs spread by more than 5%. Launch: from the program's \
          `start` event until every task was spawned; total time: until every task was joined; \
          both medians at the largest task count that succeeded.\n"
     );
@@ -176,7 +194,15 @@ fn kernel_section(results: &Results, summary: &Summary) -> String {
          in the process's resident memory but not in its cgroup.\n",
         results.env.meter.cgroup.as_deref().unwrap_or("cgroup")
     );
-    let mut rows = String::new();
+    let mut table = Table::new([
+        ("implementation", Align::Left),
+        ("tasks", Align::Right),
+        ("peak resident", Align::Right),
+        ("page tables", Align::Right),
+        ("cgroup total", Align::Right),
+        ("of which kernel", Align::Right),
+        ("kernel share", Align::Right),
+    ]);
     for runtime in &summary.runtimes {
         for &tasks in summary.tasks.iter().filter(|&&t| t >= 10_000) {
             let Some(cell) = summary.cell(runtime, tasks) else {
@@ -189,24 +215,20 @@ fn kernel_section(results: &Results, summary: &Summary) -> String {
             let kernel = cell.kernel_mib();
             let fmt = |v: Option<f64>| v.map_or("–".into(), |v| format!("{v:.1}"));
             let share = kernel.map_or("–".into(), |k| format!("{:.0}%", 100.0 * k / total));
-            let _ = writeln!(
-                rows,
-                "| {} | {} | {peak:.1} | {} | {total:.1} | {} | {share} |",
+            table.push(vec![
                 summary.label(runtime),
                 thousands(tasks),
+                format!("{peak:.1}"),
                 fmt(tables),
+                format!("{total:.1}"),
                 fmt(kernel),
-            );
+                share,
+            ]);
         }
     }
-    match rows.is_empty() {
+    match table.is_empty() {
         true => md += "No cell of 10,000 tasks or more has the cgroup's figures.\n\n",
-        false => {
-            md += "| implementation | tasks | peak resident | page tables | cgroup total | of which kernel | kernel share |\n";
-            md += "|---|---:|---:|---:|---:|---:|---:|\n";
-            md += &rows;
-            md.push('\n');
-        }
+        false => md += &format!("{table}\n"),
     }
     if let Some(slopes) = total_slopes(summary) {
         md += &slopes;
@@ -216,25 +238,27 @@ fn kernel_section(results: &Results, summary: &Summary) -> String {
 
 /// Bytes per task with the kernel's, beside the process's own.
 fn total_slopes(summary: &Summary) -> Option<String> {
-    let rows: Vec<String> = summary
-        .runtimes
-        .iter()
-        .filter_map(|runtime| {
-            let total = summary.total_bytes_per_task(runtime)?;
-            let own = summary.bytes_per_task(runtime)?;
-            Some(format!(
-                "| {} | {own:.0} | {total:.0} | {:.1}x |",
-                summary.label(runtime),
-                total / own
-            ))
-        })
-        .collect();
-    (!rows.is_empty()).then(|| {
-        format!(
-            "Per task (the slope over every count):\n\n| implementation | resident bytes/task | with the kernel's | ratio |\n|---|---:|---:|---:|\n{}\n\n",
-            rows.join("\n")
-        )
-    })
+    let mut table = Table::new([
+        ("implementation", Align::Left),
+        ("resident bytes/task", Align::Right),
+        ("with the kernel's", Align::Right),
+        ("ratio", Align::Right),
+    ]);
+    for runtime in &summary.runtimes {
+        let (Some(total), Some(own)) = (
+            summary.total_bytes_per_task(runtime),
+            summary.bytes_per_task(runtime),
+        ) else {
+            continue;
+        };
+        table.push(vec![
+            summary.label(runtime),
+            format!("{own:.0}"),
+            format!("{total:.0}"),
+            format!("{:.1}x", total / own),
+        ]);
+    }
+    (!table.is_empty()).then(|| format!("Per task (the slope over every count):\n\n{table}\n"))
 }
 
 /// The meter's peak beside the program's own reading of it, where the program gives one.
@@ -252,13 +276,12 @@ fn readings_section(results: &Results, summary: &Summary) -> Option<String> {
     if pairs.is_empty() {
         return None;
     }
-    let mut md = String::from(
-        "## Two readings of each peak\n\n\
-         The Rust binaries read their own peak too (VmHWM and VmRSS when every task was \
-         spawned, at every 1,024th join and at the end); the meter reads it from outside. \
-         The largest difference between the two over each implementation's runs:\n\n\
-         | implementation | runs | largest difference | at |\n|---|---:|---:|---|\n",
-    );
+    let mut table = Table::new([
+        ("implementation", Align::Left),
+        ("runs", Align::Right),
+        ("largest difference", Align::Right),
+        ("at", Align::Left),
+    ]);
     for runtime in &summary.runtimes {
         let mine: Vec<_> = pairs
             .iter()
@@ -270,18 +293,23 @@ fn readings_section(results: &Results, summary: &Summary) -> Option<String> {
         }) else {
             continue;
         };
-        let _ = writeln!(
-            md,
-            "| {} | {} | {:+.3}% ({:+.0} KiB) | {} tasks |",
+        table.push(vec![
             summary.label(runtime),
-            mine.len(),
-            100.0 * (inside - outside) / outside,
-            (inside - outside) / 1024.0,
-            thousands(row.cell_tasks)
-        );
+            mine.len().to_string(),
+            format!(
+                "{:+.3}% ({:+.0} KiB)",
+                100.0 * (inside - outside) / outside,
+                (inside - outside) / 1024.0
+            ),
+            format!("{} tasks", thousands(row.cell_tasks)),
+        ]);
     }
-    md.push('\n');
-    Some(md)
+    Some(format!(
+        "## Two readings of each peak\n\n\
+         The Rust binaries read their own peak too (VmHWM and VmRSS when every task was \
+         spawned, at every 1,024th join and at the end); the meter reads it from outside. \
+         The largest difference between the two over each implementation's runs:\n\n{table}\n"
+    ))
 }
 
 /// The results section of the README: where and how the run was made, its table, and the
@@ -314,12 +342,35 @@ pub fn readme_section(results: &Results, summary: &Summary, dir: &str) -> String
             thousands(largest)
         );
     }
+    // How memory moves, at a million tasks where the run has their timelines.
+    let timed = |tasks: usize| {
+        let runtimes = summary.runtimes.iter();
+        runtimes
+            .clone()
+            .any(|runtime| summary.timeline(runtime, tasks).is_some())
+    };
+    let over_time = match timed(1_000_000) {
+        true => Some(1_000_000),
+        false => summary
+            .tasks
+            .iter()
+            .rev()
+            .copied()
+            .find(|&tasks| timed(tasks)),
+    };
+    if let Some(tasks) = over_time {
+        let _ = writeln!(
+            md,
+            "![Memory over time at {} tasks]({dir}/memory-{tasks}.svg)\n",
+            thousands(tasks)
+        );
+    }
     md
 }
 
 /// Nanoseconds per task, one row per runtime, one column per benchmark kind and task count.
 fn launch_table(costs: &[LaunchCost], summary: &Summary) -> String {
-    let mut md = String::from(
+    let md = String::from(
         "## Launch cost (ns per task, criterion, 95% confidence interval)\n\n\
          One iteration spawns N tasks in a runtime that is already running and joins them all \
          (spawn+join: tasks that do nothing; spawn+sleep+join: each sleeps the shortest \
@@ -345,34 +396,29 @@ fn launch_table(costs: &[LaunchCost], summary: &Summary) -> String {
             .unwrap_or(summary.runtimes.len())
     });
     runtimes.dedup();
-    let headers: Vec<String> = columns
+    let headers = columns
         .iter()
-        .map(|(_, label, tasks)| format!("{label} {}", thousands(*tasks)))
-        .collect();
-    let _ = writeln!(md, "| runtime | {} |", headers.join(" | "));
-    let _ = writeln!(md, "|---|{}", "---:|".repeat(columns.len()));
+        .map(|(_, label, tasks)| (format!("{label} {}", thousands(*tasks)), Align::Right));
+    let mut table =
+        Table::new(std::iter::once(("runtime".to_string(), Align::Left)).chain(headers));
     for runtime in runtimes {
-        let cells: Vec<String> = columns
-            .iter()
-            .map(|(kind, _, tasks)| {
-                let cost = costs
-                    .iter()
-                    .find(|c| c.runtime == runtime && c.kind == *kind && c.tasks == *tasks);
-                cost.map_or("–".into(), |c| {
-                    format!("{:.0} ({:.0}–{:.0})", c.ns_per_task, c.low, c.high)
-                })
+        let cells = columns.iter().map(|(kind, _, tasks)| {
+            let cost = costs
+                .iter()
+                .find(|c| c.runtime == runtime && c.kind == *kind && c.tasks == *tasks);
+            cost.map_or("–".into(), |c| {
+                format!("{:.0} ({:.0}–{:.0})", c.ns_per_task, c.low, c.high)
             })
-            .collect();
-        let _ = writeln!(md, "| {runtime} | {} |", cells.join(" | "));
+        });
+        table.push(std::iter::once(runtime.to_string()).chain(cells).collect());
     }
-    md.push('\n');
-    md
+    md + &format!("{table}\n")
 }
 
 /// Each implementation: what it is, its exact version, and the command every cell ran.
 fn implementations_section(results: &Results, summary: &Summary) -> String {
-    let mut md = String::from(
-        "## Implementations\n\n| implementation | language | model | version | command |\n|---|---|---|---|---|\n",
+    let mut table = Table::new(
+        ["implementation", "language", "model", "version", "command"].map(|c| (c, Align::Left)),
     );
     let implementations = &results.env.implementations;
     // The run's order, then any the run was asked for but has no row of.
@@ -393,18 +439,15 @@ fn implementations_section(results: &Results, summary: &Summary) -> String {
             (None, Some(why)) => format!("not available: {why}"),
             (None, None) => "–".into(),
         };
-        let _ = writeln!(
-            md,
-            "| {} ({name}) | {} | {} | {} | `{}` |",
-            found.label,
-            found.language,
-            found.model,
-            version.replace('|', "\\|"),
-            found.command.join(" ").replace('|', "\\|")
-        );
+        table.push(vec![
+            format!("{} ({name})", found.label),
+            found.language.clone(),
+            found.model.clone(),
+            version,
+            format!("`{}`", found.command.join(" ")),
+        ]);
     }
-    md.push('\n');
-    md
+    format!("## Implementations\n\n{table}\n")
 }
 
 const METER: &str = "## How it was measured\n\n\
@@ -426,13 +469,12 @@ removed after.\n\
 
 /// `env.json` as rows of a table.
 fn environment_section(results: &Results) -> String {
-    let mut md = String::from("## Environment\n\n| | |\n|---|---|\n");
+    let mut table = Table::new([("", Align::Left), ("", Align::Left)]);
     let value = serde_json::to_value(&results.env).unwrap_or_default();
     for (key, value) in flatten("", value.as_object().cloned().unwrap_or_default()) {
-        let _ = writeln!(md, "| {key} | {} |", value.replace('|', "\\|"));
+        table.push(vec![key, value]);
     }
-    md.push('\n');
-    md
+    format!("## Environment\n\n{table}\n")
 }
 
 /// A JSON object as `key` / `outer.inner` rows.
@@ -455,7 +497,14 @@ fn flatten(
 /// Where each task's memory goes: the heap that spawning left live, in how many allocations,
 /// from the build that counts them, beside the resident bytes per task of the default build.
 fn memory_section(summary: &Summary) -> Option<String> {
-    let mut rows = String::new();
+    let mut table = Table::new([
+        ("implementation", Align::Left),
+        ("tasks", Align::Right),
+        ("allocations/task", Align::Right),
+        ("live heap B/task", Align::Right),
+        ("peak live heap B/task", Align::Right),
+        ("resident B/task", Align::Right),
+    ]);
     let mut sentences = String::new();
     for runtime in &summary.runtimes {
         let Some(row) = summary.counted(runtime).max_by_key(|row| row.cell_tasks) else {
@@ -470,12 +519,14 @@ fn memory_section(summary: &Summary) -> Option<String> {
         );
         let resident = summary.bytes_per_task(runtime);
         let label = summary.label(runtime);
-        let _ = writeln!(
-            rows,
-            "| {label} | {} | {allocations:.2} | {live:.0} | {peak:.0} | {} |",
+        table.push(vec![
+            label.clone(),
             thousands(row.cell_tasks),
-            resident.map_or("–".into(), |r| format!("{r:.0}"))
-        );
+            format!("{allocations:.2}"),
+            format!("{live:.0}"),
+            format!("{peak:.0}"),
+            resident.map_or("–".into(), |r| format!("{r:.0}")),
+        ]);
         if let (Some(note), Some(resident)) = (summary.memory_note(runtime), resident) {
             let _ = writeln!(
                 sentences,
@@ -484,7 +535,7 @@ fn memory_section(summary: &Summary) -> Option<String> {
             );
         }
     }
-    (!rows.is_empty()).then(|| {
+    (!table.is_empty()).then(|| {
         format!(
             "## Where the memory goes (the build that counts its allocations)\n\n\
              Figures from a separate build of each Rust binary whose global allocator counts \
@@ -494,9 +545,7 @@ fn memory_section(summary: &Summary) -> Option<String> {
              every task was spawned, the most heap bytes live at once, and, from the default \
              build, the resident bytes per task (the slope above). Resident memory above the \
              live heap is the allocator's rounding and headers, stacks, and pages touched \
-             outside the heap.\n\n\
-             | implementation | tasks | allocations/task | live heap B/task | peak live heap B/task | resident B/task |\n\
-             |---|---:|---:|---:|---:|---:|\n{rows}\n{sentences}\n"
+             outside the heap.\n\n{table}\n{sentences}\n"
         )
     })
 }
@@ -604,17 +653,15 @@ fn beside_published(summary: &Summary, published: &Published) -> String {
         .iter()
         .map(|s| format!("{} ({})", s.title, s.unit))
         .collect();
-    let mut md = format!(
-        "## Ours beside the published figures
-
-Each cell: ours (MiB) · {}. The published \
+    let md = format!(
+        "## Ours beside the published figures\n\nEach cell: ours (MiB) · {}. The published \
          figures come from other machines, versions and methods: read them as context, not as \
          a difference this run measured. C# here is Mono; the published C# figures are .NET's.\n\n",
         sources.join(" · ")
     );
-    let header: Vec<String> = counts.iter().map(|&t| thousands(t)).collect();
-    let _ = writeln!(md, "| implementation | {} |", header.join(" | "));
-    let _ = writeln!(md, "|---|{}", "---:|".repeat(counts.len()));
+    let header = counts.iter().map(|&t| (thousands(t), Align::Right));
+    let mut table =
+        Table::new(std::iter::once(("implementation".to_string(), Align::Left)).chain(header));
     for runtime in &summary.runtimes {
         let theirs = |tasks| -> Vec<String> {
             let figures = published.sources.iter().map(|s| s.figure(runtime, tasks));
@@ -625,20 +672,20 @@ Each cell: ours (MiB) · {}. The published \
         if counts.iter().all(|&t| theirs(t).iter().all(|f| f == "–")) {
             continue;
         }
-        let cells: Vec<String> = counts
-            .iter()
-            .map(|&tasks| {
-                let ours = summary
-                    .cell(runtime, tasks)
-                    .and_then(|cell| cell.peak_mib())
-                    .map_or("–".into(), |p| format!("{p:.1}"));
-                format!("{ours} · {}", theirs(tasks).join(" · "))
-            })
-            .collect();
-        let _ = writeln!(md, "| {} | {} |", summary.label(runtime), cells.join(" | "));
+        let cells = counts.iter().map(|&tasks| {
+            let ours = summary
+                .cell(runtime, tasks)
+                .and_then(|cell| cell.peak_mib())
+                .map_or("–".into(), |p| format!("{p:.1}"));
+            format!("{ours} · {}", theirs(tasks).join(" · "))
+        });
+        table.push(
+            std::iter::once(summary.label(runtime))
+                .chain(cells)
+                .collect(),
+        );
     }
-    md.push('\n');
-    md
+    md + &format!("{table}\n")
 }
 
 fn published_section(published: &Published) -> String {
@@ -652,18 +699,17 @@ fn published_section(published: &Published) -> String {
             "### {}\n\nSource: {}. Machine: {}. Unit: {}.\n",
             source.title, source.source, source.machine, source.unit
         );
-        let counts: Vec<String> = source.tasks.iter().map(|&t| thousands(t)).collect();
-        let _ = writeln!(md, "| runtime | {} |", counts.join(" | "));
-        let _ = writeln!(md, "|---|{}", "---:|".repeat(counts.len()));
+        let counts = source.tasks.iter().map(|&t| (thousands(t), Align::Right));
+        let mut table =
+            Table::new(std::iter::once(("runtime".to_string(), Align::Left)).chain(counts));
         for row in &source.rows {
-            let cells: Vec<String> = row
+            let cells = row
                 .peak
                 .iter()
-                .map(|p| p.map_or("–".into(), |p| p.to_string()))
-                .collect();
-            let _ = writeln!(md, "| {} | {} |", row.runtime, cells.join(" | "));
+                .map(|p| p.map_or("–".into(), |p| p.to_string()));
+            table.push(std::iter::once(row.runtime.clone()).chain(cells).collect());
         }
-        md.push('\n');
+        let _ = writeln!(md, "{table}");
     }
     for fact in &published.facts {
         let _ = writeln!(md, "- {fact}");

@@ -130,6 +130,28 @@ impl<'a> Summary<'a> {
             .map_or(runtime.to_string(), |i| i.label.clone())
     }
 
+    /// Its language, from env.json (empty when unknown).
+    pub fn language(&self, runtime: &str) -> &'a str {
+        let found = self.results.env.implementations.get(runtime);
+        found.map_or("", |i| i.language.as_str())
+    }
+
+    /// For a variant, the implementation it changes, from env.json.
+    pub fn variant_of(&self, runtime: &str) -> Option<&'a str> {
+        let found = self.results.env.implementations.get(runtime)?;
+        found.variant_of.as_deref()
+    }
+
+    /// The first successful run of `runtime` at `tasks` with its timeline: how its memory moved.
+    pub fn timeline(&self, runtime: &str, tasks: usize) -> Option<&'a results::timeline::Timeline> {
+        let cell = self.cell(runtime, tasks)?;
+        let timelines = &self.results.timelines;
+        cell.rows
+            .iter()
+            .filter(|row| row.is_ok())
+            .find_map(|row| timelines.get(&row.index))
+    }
+
     /// Its exact version: from env.json, else from its rows.
     pub fn version(&self, runtime: &str) -> String {
         let from_env = self

@@ -52,7 +52,17 @@ fn escape(cell: &str) -> String {
 /// `| a | b |`, its rule `|---|---:|`, then a line per row.
 impl fmt::Display for Table {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        let line = |cells: Vec<String>| format!("| {} |", cells.join(" | "));
+        // `| a | b |`; an empty cell is one space, as markdown writes `| | |`.
+        let line = |cells: Vec<String>| {
+            let cells: Vec<String> = cells
+                .iter()
+                .map(|cell| match cell.is_empty() {
+                    true => " ".to_string(),
+                    false => format!(" {cell} "),
+                })
+                .collect();
+            format!("|{}|", cells.join("|"))
+        };
         writeln!(
             f,
             "{}",
@@ -88,6 +98,12 @@ mod tests {
             table.to_string(),
             "| name | MiB |\n|---|---:|\n| a \\| b | 1.0 |\n| two lines | 2.0 |\n"
         );
+    }
+
+    #[test]
+    fn an_empty_header_is_one_space_a_cell() {
+        let table = Table::new([("", Align::Left), ("", Align::Left)]);
+        assert_eq!(table.to_string(), "| | |\n|---|---|\n");
     }
 
     #[test]

@@ -254,7 +254,7 @@ fn a_results_file_cut_short_renders_what_it_holds() {
     let report = render_ok(&dir);
     assert!(report.contains("| tokio | tokio 1.54.1 | "), "{report}");
     assert!(
-        report.contains("| threads |  | – | skipped [1] |"),
+        report.contains("| threads | | – | skipped [1] |"),
         "{report}"
     );
     assert!(report.contains("1 malformed line(s) of results.jsonl were skipped."));

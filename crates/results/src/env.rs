@@ -135,6 +135,9 @@ pub struct Implementation {
     pub language: String,
     /// OS threads, stackful, stackless or event loop.
     pub model: String,
+    /// For a variant: the implementation it changes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub variant_of: Option<String>,
     /// Its exact version (the version command's first line), when it could run.
     pub version: Option<String>,
     /// The command each cell ran, task count and sleep appended: every flag used.

@@ -14,6 +14,8 @@ pub struct Results {
     /// Lines of `results.jsonl` that are not rows, skipped.
     pub malformed: usize,
     pub env: Env,
+    /// How each row's memory moved, by its index, where it was kept (`timelines.jsonl`).
+    pub timelines: std::collections::BTreeMap<usize, crate::timeline::Timeline>,
 }
 
 /// Reads a results directory; anything that makes it not one is one clear error. A line cut
@@ -43,6 +45,7 @@ pub fn read(dir: &Path) -> Result<Results, String> {
             dir.join(ENV_FILE).display()
         )
     })?;
+    results.timelines = crate::timeline::read(dir);
     Ok(results)
 }
 
@@ -90,6 +93,11 @@ impl Writer {
         writeln!(self.file, "{line}")
             .and_then(|()| self.file.flush())
             .map_err(|e| format!("cannot append to {}: {e}", self.rows_path().display()))
+    }
+
+    /// Appends the timeline of a row just appended (`timeline.index` names it).
+    pub fn append_timeline(&self, timeline: &crate::timeline::Timeline) -> Result<(), String> {
+        crate::timeline::append(&self.dir, timeline)
     }
 
     /// The record to write for a run in `env`: `env` itself in a new directory; in one that

@@ -7,6 +7,7 @@ pub mod format;
 pub mod jsonl;
 pub mod measurement;
 pub mod stats;
+pub mod timeline;
 
 pub use env::Env;
 pub use harness::heap::HeapOfTasks;

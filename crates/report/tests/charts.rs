@@ -1,0 +1,264 @@
+//! Every chart reads as a picture, from the SVG alone: no bar of no width, no two texts over
+//! each other (boxes from font size and length), no two series of a line chart in one style.
+//! Checked on the fixture (a real run) and on a generated run of 30 implementations, as many
+//! as a real run has and more, with skipped and failed cells, repeats and timelines.
+
+use results::timeline::{Point, Timeline};
+use results::{Env, Measurement, Row, Status};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("charts-test-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// A text's box: left, top, right, bottom, and the text.
+type TextBox = (f64, f64, f64, f64, String);
+
+fn number(node: roxmltree::Node, name: &str) -> f64 {
+    node.attribute(name)
+        .and_then(|value| value.parse().ok())
+        .unwrap_or(0.0)
+}
+
+/// The boxes of the horizontal texts, estimated as svgcheck.py does: 0.55 em a character.
+fn text_boxes(doc: &roxmltree::Document) -> Vec<TextBox> {
+    doc.descendants()
+        .filter(|node| node.has_tag_name("text") && node.attribute("transform").is_none())
+        .filter_map(|node| {
+            let body: String = node
+                .descendants()
+                .filter(|n| n.is_text())
+                .filter_map(|n| n.text())
+                .collect();
+            let body = body.trim().to_string();
+            if body.is_empty() {
+                return None;
+            }
+            let size = node
+                .attribute("font-size")
+                .map_or(10.0, |_| number(node, "font-size"));
+            let width = 0.55 * size * body.chars().count() as f64;
+            let x = number(node, "x");
+            let left = match node.attribute("text-anchor") {
+                Some("middle") => x - width / 2.0,
+                Some("end") => x - width,
+                _ => x,
+            };
+            let top = number(node, "y") - 0.8 * size;
+            Some((left, top, left + width, top + size, body))
+        })
+        .collect()
+}
+
+/// What is wrong with the chart at `path`, one line each.
+fn problems(path: &Path) -> Vec<String> {
+    let svg = std::fs::read_to_string(path).unwrap();
+    let doc = roxmltree::Document::parse(&svg).expect("well-formed SVG");
+    let mut problems = Vec::new();
+    for rect in doc.descendants().filter(|n| n.has_tag_name("rect")) {
+        if number(rect, "width") <= 0.0 || number(rect, "height") <= 0.0 {
+            problems.push(format!("a rect of no size: {rect:?}"));
+        }
+    }
+    let boxes = text_boxes(&doc);
+    for (i, a) in boxes.iter().enumerate() {
+        for b in &boxes[i + 1..] {
+            let across = a.2.min(b.2) - a.0.max(b.0);
+            let down = a.3.min(b.3) - a.1.max(b.1);
+            if across > 1.0 && down > 1.0 {
+                problems.push(format!("texts over each other: {:?} and {:?}", a.4, b.4));
+            }
+        }
+    }
+    // A series draws its line and its legend's sample: a style drawn more than twice is two
+    // series in one style.
+    let mut styles: BTreeMap<(String, String), usize> = BTreeMap::new();
+    for line in doc.descendants().filter(|n| n.has_tag_name("polyline")) {
+        if number(line, "stroke-width") <= 1.0 {
+            continue;
+        }
+        let stroke = line.attribute("stroke").unwrap_or("").to_lowercase();
+        let dash = line.attribute("stroke-dasharray").unwrap_or("").to_string();
+        *styles.entry((stroke, dash)).or_default() += 1;
+    }
+    for (style, count) in styles.into_iter().filter(|(_, count)| *count > 2) {
+        problems.push(format!("{count} lines in the style {style:?}"));
+    }
+    problems
+}
+
+/// Renders `dir` and gives every chart's problems; the charts must be there.
+fn rendered_charts(dir: &Path, expected: &[&str]) -> Vec<String> {
+    report::render(dir).unwrap();
+    let mut problems = Vec::new();
+    for chart in expected {
+        let path = dir.join(chart);
+        assert!(path.is_file(), "{chart} was not drawn");
+        problems.extend(problems_of(&path));
+    }
+    problems
+}
+
+fn problems_of(path: &Path) -> Vec<String> {
+    let name = path.file_name().unwrap().to_string_lossy().into_owned();
+    problems(path)
+        .into_iter()
+        .map(|problem| format!("{name}: {problem}"))
+        .collect()
+}
+
+#[test]
+fn the_charts_of_a_real_run_read_well() {
+    let dir = temp_dir("fixture");
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/run");
+    for file in ["results.jsonl", "env.json"] {
+        std::fs::copy(fixture.join(file), dir.join(file)).unwrap();
+    }
+    let expected = [
+        "peak-1.svg",
+        "peak-10000.svg",
+        "peak-40000.svg",
+        "kernel-10000.svg",
+        "peak-vs-tasks.svg",
+        "launch-vs-tasks.svg",
+    ];
+    let problems = rendered_charts(&dir, &expected);
+    assert!(problems.is_empty(), "{problems:#?}");
+}
+
+const LANGUAGES: [&str; 7] = ["Rust", "Go", "Java", "C#", "JavaScript", "Python", "Elixir"];
+const COUNTS: [usize; 5] = [1, 10_000, 100_000, 1_000_000, 10_000_000];
+
+/// A run of 30 implementations over five counts, three runs a cell: every fifth a variant of
+/// the one before it, some cells skipped or failed, each run with a timeline.
+fn generated_run(dir: &Path) {
+    let mut env = Env::default();
+    let mut rows = String::new();
+    let mut timelines = String::new();
+    let mut index = 0;
+    for i in 0..30 {
+        let name = format!("impl-{i:02}");
+        let language = LANGUAGES[i % LANGUAGES.len()];
+        let variant_of = (i % 5 == 4).then(|| format!("impl-{:02}", i - 1));
+        env.implementations.insert(
+            name.clone(),
+            results::env::Implementation {
+                label: format!("{language} implementation number {i} with a long label"),
+                language: language.into(),
+                variant_of,
+                ..Default::default()
+            },
+        );
+        for (c, &tasks) in COUNTS.iter().enumerate() {
+            for repeat in 1..=3 {
+                index += 1;
+                let mut m = Measurement::unmeasured(&name, Status::Ok, String::new());
+                m.error = None;
+                let cost = 50.0 * (1 + i) as f64 * (1.0 + repeat as f64 / 50.0);
+                let peak = 2e6 + cost * tasks as f64;
+                m.peak_rss_bytes = Some(peak as u64);
+                m.kernel = Some(results::Kernel {
+                    cgroup: "v1".into(),
+                    total_peak_bytes: (peak * 1.2) as u64,
+                    kernel_peak_bytes: Some((peak * 0.2) as u64),
+                    kernel_stack_bytes: None,
+                    page_tables_bytes: None,
+                    slab_bytes: None,
+                });
+                m.spawn_s = Some(1e-6 * tasks as f64 * (1 + i) as f64 + 0.001);
+                m.wall_s = Some(10.0 + m.spawn_s.unwrap());
+                (m.tasks, m.completed, m.sleep_s) = (Some(tasks), Some(tasks), Some(10.0));
+                (m.all_alive, m.overlapped) = (true, true);
+                if (i + c) % 7 == 0 && tasks > 1 {
+                    m.status = Status::Skipped;
+                    m.error = Some("memory: needs about 52.2 GiB, 23.0 GiB is available".into());
+                } else if (i + c) % 11 == 0 && tasks > 1 {
+                    m.status = Status::Failed;
+                    m.error = Some("timed out after 310 s and was killed".into());
+                }
+                let row = Row {
+                    index,
+                    repeat,
+                    cell_tasks: tasks,
+                    cell_sleep_s: 10.0,
+                    measurement: m,
+                    self_peak_rss_bytes: None,
+                    build: None,
+                    heap: None,
+                };
+                rows += &(serde_json::to_string(&row).unwrap() + "\n");
+                let spawned = (m_spawn(&row) * 1000.0) as u64 + 5;
+                let points = (0..40u64)
+                    .map(|t| {
+                        Point(
+                            t * 300,
+                            (peak / 1024.0 * (t.min(3) + 1) as f64 / 4.0) as u64,
+                            None,
+                        )
+                    })
+                    .collect();
+                let timeline = Timeline {
+                    index,
+                    start_ms: Some(5),
+                    spawned_ms: Some(spawned),
+                    done_ms: Some(spawned + 10_000),
+                    points,
+                };
+                timelines += &(serde_json::to_string(&timeline).unwrap() + "\n");
+            }
+        }
+    }
+    std::fs::write(dir.join("env.json"), serde_json::to_string(&env).unwrap()).unwrap();
+    std::fs::write(dir.join("results.jsonl"), rows).unwrap();
+    std::fs::write(dir.join(results::timeline::TIMELINES_FILE), timelines).unwrap();
+}
+
+fn m_spawn(row: &Row) -> f64 {
+    row.measurement.spawn_s.unwrap_or(0.0)
+}
+
+#[test]
+fn the_charts_of_thirty_implementations_read_well() {
+    let dir = temp_dir("thirty");
+    generated_run(&dir);
+    let mut expected: Vec<String> = COUNTS.iter().map(|t| format!("peak-{t}.svg")).collect();
+    expected.extend(COUNTS.iter().map(|t| format!("memory-{t}.svg")));
+    expected.extend(
+        [
+            "kernel-10000.svg",
+            "peak-vs-tasks.svg",
+            "launch-vs-tasks.svg",
+        ]
+        .map(String::from),
+    );
+    let expected: Vec<&str> = expected.iter().map(String::as_str).collect();
+    let problems = rendered_charts(&dir, &expected);
+    assert!(problems.is_empty(), "{problems:#?}");
+}
+
+/// The checks catch what they look for: a bar of negative width, texts over each other, two
+/// series in one style.
+#[test]
+fn the_checks_find_what_is_wrong() {
+    let dir = temp_dir("wrong");
+    let path = dir.join("wrong.svg");
+    std::fs::write(
+        &path,
+        r##"<svg xmlns="http://www.w3.org/2000/svg">
+<rect x="0" y="0" width="-5" height="10"/>
+<text x="10" y="20" font-size="12">Rust tokio</text>
+<text x="14" y="22" font-size="12">Rust smol</text>
+<polyline points="0,0 1,1" stroke="#123456" stroke-width="2"/>
+<polyline points="0,0 1,1" stroke="#123456" stroke-width="2"/>
+<polyline points="0,0 1,1" stroke="#123456" stroke-width="2"/>
+<polyline points="0,0 1,1" stroke="#123456" stroke-width="2"/>
+</svg>"##,
+    )
+    .unwrap();
+    let found = problems(&path);
+    assert_eq!(found.len(), 3, "{found:#?}");
+}

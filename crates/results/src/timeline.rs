@@ -1,0 +1,178 @@
+//! `timelines.jsonl`: how each cell's memory moved while it ran, one line per row of
+//! `results.jsonl` (the same `index`), beside it in the results directory:
+//!
+//! ```json
+//! {"index":7,"start_ms":31,"spawned_ms":412,"done_ms":10455,"points":[[0,1208,null],[10,2112,2048]]}
+//! ```
+//!
+//! Times are milliseconds since the process started; `start_ms`, `spawned_ms` and `done_ms`
+//! are its launch events (absent when it did not say them). Each point is `[ms, resident KiB,
+//! cgroup KiB]`: the process's resident memory (VmRSS) and its memory cgroup's whole usage,
+//! the kernel's part included (null without a cgroup), as the meter read them, every 10 ms and
+//! every 1 ms while the tasks woke. A point is kept when either value moved by 64 KiB or more
+//! since the last one kept, with the reading just before it (where the plateau it ends ended),
+//! and the last reading always: a plateau is two points.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::Path;
+
+pub const TIMELINES_FILE: &str = "timelines.jsonl";
+
+/// The least move of either value that makes a point worth keeping: 16 pages.
+const STEP_KIB: u64 = 64;
+
+/// One cell's memory against time.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Timeline {
+    /// The row of `results.jsonl` this is the timeline of.
+    #[serde(default)]
+    pub index: usize,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_ms: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spawned_ms: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub done_ms: Option<u64>,
+    pub points: Vec<Point>,
+}
+
+/// `[ms since start, resident KiB, cgroup KiB]`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Point(pub u64, pub u64, pub Option<u64>);
+
+impl Point {
+    /// Whether `self` moved from `before` far enough to be kept.
+    fn moved_from(&self, before: &Point) -> bool {
+        let far = |a: u64, b: u64| a.abs_diff(b) >= STEP_KIB;
+        let cgroups = match (before.2, self.2) {
+            (Some(a), Some(b)) => far(a, b),
+            (a, b) => a.is_some() != b.is_some(),
+        };
+        far(before.1, self.1) || cgroups
+    }
+}
+
+/// Makes a timeline of readings as they come, keeping the points that tell how it moved.
+#[derive(Debug, Default)]
+pub struct Recorder {
+    pub timeline: Timeline,
+    /// The last reading not kept: kept after all when the next one moves, as the end of the
+    /// plateau that one ends.
+    unkept: Option<Point>,
+}
+
+impl Recorder {
+    /// Adds a reading, keeping it only where it moved from the last point kept; `last` says it
+    /// is the final reading, always kept.
+    pub fn read(&mut self, at_ms: u64, resident_kib: u64, cgroup_kib: Option<u64>, last: bool) {
+        let point = Point(at_ms, resident_kib, cgroup_kib);
+        let points = &mut self.timeline.points;
+        match points.last() {
+            Some(before) if !last && !point.moved_from(before) => self.unkept = Some(point),
+            _ => {
+                points.extend(self.unkept.take());
+                points.push(point);
+            }
+        }
+    }
+}
+
+/// Appends `timeline` to the directory's timelines, flushed, as each cell ends.
+pub fn append(dir: &Path, timeline: &Timeline) -> Result<(), String> {
+    let path = dir.join(TIMELINES_FILE);
+    let line = serde_json::to_string(timeline).expect("timelines serialise");
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .and_then(|mut file| writeln!(file, "{line}").and_then(|()| file.flush()))
+        .map_err(|e| format!("cannot append to {}: {e}", path.display()))
+}
+
+/// Every timeline of a results directory, by row index; none when it has no timelines (a run
+/// made before they were kept). A line cut short is left out.
+pub fn read(dir: &Path) -> BTreeMap<usize, Timeline> {
+    let text = std::fs::read_to_string(dir.join(TIMELINES_FILE)).unwrap_or_default();
+    text.lines()
+        .filter_map(|line| serde_json::from_str::<Timeline>(line).ok())
+        .map(|timeline| (timeline.index, timeline))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kept(recorder: &Recorder) -> Vec<(u64, u64)> {
+        let points = &recorder.timeline.points;
+        points.iter().map(|p| (p.0, p.1)).collect()
+    }
+
+    #[test]
+    fn a_plateau_is_two_points_and_a_move_of_16_pages_is_kept() {
+        let mut ramp = Recorder::default();
+        let readings = [
+            (0, 1000),
+            (10, 1010),
+            (20, 1100),
+            (30, 1100),
+            (40, 1120),
+            (50, 1130),
+        ];
+        for (at, kib) in readings {
+            ramp.read(at, kib, None, false);
+        }
+        ramp.read(60, 1130, None, true);
+        let expected = [(0, 1000), (10, 1010), (20, 1100), (50, 1130), (60, 1130)];
+        assert_eq!(kept(&ramp), expected);
+        let mut plateau = Recorder::default();
+        for at in 0..100 {
+            plateau.read(at * 10, 5000, None, false);
+        }
+        plateau.read(1000, 1000, None, true);
+        assert_eq!(kept(&plateau), [(0, 5000), (990, 5000), (1000, 1000)]);
+        let mut cgroup = Recorder::default();
+        cgroup.read(0, 1000, Some(500), false);
+        cgroup.read(10, 1000, Some(600), false);
+        assert_eq!(
+            cgroup.timeline.points.len(),
+            2,
+            "the cgroup's move alone is kept"
+        );
+    }
+
+    #[test]
+    fn timelines_written_are_read_back_by_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = Timeline {
+            index: 1,
+            start_ms: Some(3),
+            spawned_ms: Some(9),
+            done_ms: Some(210),
+            points: vec![Point(0, 900, Some(800)), Point(250, 1900, Some(1800))],
+        };
+        let second = Timeline {
+            index: 2,
+            ..Timeline::default()
+        };
+        append(dir.path(), &first).unwrap();
+        append(dir.path(), &second).unwrap();
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(dir.path().join(TIMELINES_FILE))
+            .unwrap()
+            .write_all(b"{\"index\":3,\"poi")
+            .unwrap();
+        let read = read(dir.path());
+        assert_eq!(read.len(), 2);
+        assert_eq!((&read[&1], &read[&2]), (&first, &second));
+        let line = serde_json::to_string(&first).unwrap();
+        assert_eq!(
+            line,
+            r#"{"index":1,"start_ms":3,"spawned_ms":9,"done_ms":210,"points":[[0,900,800],[250,1900,1800]]}"#
+        );
+        assert!(super::read(Path::new("/nonexistent")).is_empty());
+    }
+}
