@@ -320,7 +320,11 @@ fn progress(row: &Row, plan: &Plan, cells: usize) -> String {
     if let Some(build) = &row.build {
         line += &format!(" ({build})");
     }
-    let runs = plan.runs_at(row.cell_tasks);
+    // The counting build runs once at each count.
+    let runs = match row.build.as_deref() == Some(COUNTING_BUILD) {
+        true => 1,
+        false => plan.runs_at(row.cell_tasks),
+    };
     if runs > 1 {
         line += &format!(" (run {}/{runs})", row.repeat);
     }
@@ -334,7 +338,9 @@ fn progress(row: &Row, plan: &Plan, cells: usize) -> String {
                     line += &format!(" (kernel {:.1} MiB)", mib(part));
                 }
             }
-            line + &format!(", {:.1} s", m.wall_s.unwrap_or(0.0))
+            // A published program says nothing of its launch: the process's own time.
+            let seconds = m.wall_s.or(m.process_wall_s).unwrap_or(0.0);
+            line + &format!(", {seconds:.1} s")
         }
         Status::Failed => line + &format!(": failed: {why}"),
         Status::Skipped => line + &format!(": skipped: {why}"),

@@ -45,10 +45,11 @@ impl Scale {
         }
     }
 
-    /// A logarithmic axis over whole powers of ten around `low` and `high`.
+    /// A logarithmic axis over whole powers of ten around `low` and `high`, a decade below a
+    /// `low` that is near one, so that the least value still has some length.
     pub fn log(low: f64, high: f64) -> Scale {
         Scale::Log {
-            low: 10f64.powf(low.max(1e-9).log10().floor()),
+            low: 10f64.powf((low.max(1e-9) / 2.0).log10().floor()),
             high: 10f64.powf(high.max(low * 10.0).log10().ceil()),
         }
     }
