@@ -329,13 +329,14 @@ fn against_tasks(
         .collect();
     let low = ys.iter().copied().fold(f64::INFINITY, f64::min);
     let high = ys.iter().copied().fold(0.0, f64::max);
+    let least = summary.tasks.first().copied().unwrap_or(1).max(1) as f64;
     let most = summary.tasks.last().copied().unwrap_or(10).max(10) as f64;
     LineChart {
         title: format!("{title} (log-log)"),
         subtitle: "medians over the runs of each cell that succeeded".into(),
         x_unit: "tasks".into(),
         y_unit: unit.into(),
-        x_scale: Scale::log(1.0, most),
+        x_scale: Scale::log(least, most),
         y_scale: match ys.is_empty() {
             true => Scale::log(0.1, 10.0),
             false => Scale::log(low, high),

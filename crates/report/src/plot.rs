@@ -30,8 +30,9 @@ impl Scale {
         let positive: Vec<f64> = values.iter().copied().filter(|v| *v > 0.0).collect();
         let low = positive.iter().copied().fold(f64::INFINITY, f64::min);
         let high = positive.iter().copied().fold(0.0, f64::max);
+        // A decade below a least value near a power of ten, so that its bar has some length.
         match high > 0.0 && high / low > 100.0 {
-            true => Scale::log(low, high),
+            true => Scale::log(low / 2.0, high),
             false => Scale::linear(high),
         }
     }
@@ -45,11 +46,10 @@ impl Scale {
         }
     }
 
-    /// A logarithmic axis over whole powers of ten around `low` and `high`, a decade below a
-    /// `low` that is near one, so that the least value still has some length.
+    /// A logarithmic axis over whole powers of ten around `low` and `high`.
     pub fn log(low: f64, high: f64) -> Scale {
         Scale::Log {
-            low: 10f64.powf((low.max(1e-9) / 2.0).log10().floor()),
+            low: 10f64.powf(low.max(1e-9).log10().floor()),
             high: 10f64.powf(high.max(low * 10.0).log10().ceil()),
         }
     }
