@@ -180,23 +180,20 @@ fn prepare(plan: &Plan) -> Availability {
             Ok(version) => eprintln!("ready: {name} ({version})"),
             Err(why) => eprintln!("not available: {name}: {why}"),
         }
-        if plan.allocations && implementation.manifest.allocations.is_some() {
-            let counting = state
-                .clone()
-                .and_then(|version| implementation.build_counting().map(|()| version));
-            if let Err(why) = &counting {
-                eprintln!("not counted: {name}: {why}");
+        for build in plan.other_builds(implementation) {
+            // Another build of an implementation that cannot run cannot either.
+            let other = state.clone().and_then(|version| {
+                let built = match build {
+                    Build::Counting => implementation.build_counting(),
+                    Build::Published => implementation.build_published(),
+                    Build::Default => Ok(()),
+                };
+                built.map(|()| version)
+            });
+            if let Err(why) = &other {
+                eprintln!("no {}: {name}: {why}", build.describe());
             }
-            available.insert((name.to_string(), Build::Counting), counting);
-        }
-        if plan.fidelity && implementation.manifest.published.is_some() {
-            let published = state
-                .clone()
-                .and_then(|version| implementation.build_published().map(|()| version));
-            if let Err(why) = &published {
-                eprintln!("no published program: {name}: {why}");
-            }
-            available.insert((name.to_string(), Build::Published), published);
+            available.insert((name.to_string(), build), other);
         }
         available.insert((name.to_string(), Build::Default), state);
     }

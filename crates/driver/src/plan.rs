@@ -152,6 +152,17 @@ pub enum Build {
     Published,
 }
 
+impl Build {
+    /// What it is, as a line about it says.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Build::Default => "build",
+            Build::Counting => "build that counts allocations",
+            Build::Published => "published program",
+        }
+    }
+}
+
 /// The task counts at which `--fidelity` sets each implementation beside its published
 /// program.
 pub const FIDELITY_TASKS: [usize; 2] = [100_000, 1_000_000];
@@ -286,6 +297,17 @@ impl Plan {
     pub fn timeout_at(&self, tasks: usize) -> Duration {
         let default = || Duration::from_secs_f64(self.sleep_at(tasks) + 300.0);
         self.timeout.unwrap_or_else(default)
+    }
+
+    /// The builds of `implementation` the plan runs besides its default one.
+    pub fn other_builds(&self, implementation: &Implementation) -> Vec<Build> {
+        let manifest = &implementation.manifest;
+        let counted = self.allocations && manifest.allocations.is_some();
+        let compared = self.fidelity && manifest.published.is_some();
+        [(Build::Counting, counted), (Build::Published, compared)]
+            .into_iter()
+            .filter_map(|(build, runs)| runs.then_some(build))
+            .collect()
     }
 
     /// The runs of each cell of `tasks` tasks: as asked for that count, else `--repeat`; at
