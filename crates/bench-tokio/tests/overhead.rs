@@ -1,9 +1,10 @@
 //! The harness must not show in the numbers: bench-tokio's peak against the bare article
-//! program (src/bin/bare-tokio.rs) doing the same work.
-use harness::proc::Status;
-use std::process::Command;
+//! program (src/bin/bare-tokio.rs) doing the same work, both measured from outside by the
+//! meter, as every cell is (the bare program's own VmHWM would read up to the kernel's
+//! high-water lag low, a few hundred KiB, and look lighter than it is).
+use std::sync::atomic::AtomicBool;
 
-/// The peak of one run, in bytes: the harness's JSON line, or the bare program's VmHWM line.
+/// The meter's peak of one run, in bytes.
 fn peak(harnessed: bool, tasks: usize, sleep_s: f64) -> u64 {
     let (bin, args) = match harnessed {
         true => (
@@ -15,17 +16,25 @@ fn peak(harnessed: bool, tasks: usize, sleep_s: f64) -> u64 {
             vec![tasks.to_string(), sleep_s.to_string()],
         ),
     };
-    let output = Command::new(bin).args(&args).output().unwrap();
-    assert!(output.status.success(), "{bin} {args:?}: {output:?}");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    match harnessed {
-        true => {
-            serde_json::from_str::<harness::Report>(stdout.trim())
-                .unwrap()
-                .peak_rss_bytes
-        }
-        false => Status::parse(&stdout).peak_rss_bytes,
-    }
+    let spec = meter::Spec {
+        name: bin.into(),
+        command: std::iter::once(bin.to_string())
+            .chain(args)
+            .map(Into::into)
+            .collect(),
+        cwd: None,
+        env: Vec::new(),
+        output: None,
+    };
+    let options = meter::Options {
+        cgroup: false,
+        ..meter::Options::default()
+    };
+    let outcome = meter::measure(spec, &options, &AtomicBool::new(false));
+    let m = outcome.measurement;
+    // The bare program speaks no launch protocol; its exit says it ran.
+    assert_eq!(m.exit_code, Some(0), "{bin}: {m:?}\n{}", outcome.stderr);
+    m.peak_rss_bytes.expect("a peak")
 }
 
 /// `runs` peaks of each program, in bytes, taken in turns.

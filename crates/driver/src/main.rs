@@ -241,7 +241,12 @@ fn run_matrix(
                 };
                 match cell.run(interrupted) {
                     Some(measured) => measured,
-                    None => break,
+                    None => {
+                        // Ctrl-C reached the cell's process group before the driver's handler
+                        // ran: the run is interrupted all the same.
+                        interrupted.store(true, Ordering::SeqCst);
+                        break;
+                    }
                 }
             }
         };
