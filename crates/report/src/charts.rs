@@ -100,22 +100,30 @@ pub fn draw_all(
         )?;
     }
     if summary.tasks.len() > 1 {
-        let peak = |cell: &Cell| cell.peak_mib();
-        let chart = against_tasks(summary, &styles, "Peak memory against tasks", "MiB", peak);
+        let peak = Axis {
+            title: "Peak memory against tasks",
+            unit: "MiB",
+            subtitle: "medians over the runs of each cell that succeeded",
+            when_none: "no run succeeded",
+        };
+        let chart = against_tasks(summary, &styles, &peak, |cell| cell.peak_mib());
         write(
             "peak-vs-tasks.svg".into(),
             chart.title.clone(),
             chart.render(),
         )?;
-        let launch = |cell: &Cell| cell.median(|m| m.spawn_s).filter(|s| *s > 0.0);
-        let title = "Launch time against tasks";
-        let chart = against_tasks(
-            summary,
-            &styles,
-            title,
-            "seconds to spawn every task",
-            launch,
-        );
+        // The meter stamps events as it reads them: a launch quicker than its reading reads 0,
+        // which a log axis cannot place.
+        let launch = Axis {
+            title: "Launch time against tasks",
+            unit: "seconds to spawn every task",
+            subtitle: "medians over the runs of each cell that succeeded; a launch quicker \
+                       than the meter reads its events (0 s) is not drawn",
+            when_none: "no launch long enough to time",
+        };
+        let chart = against_tasks(summary, &styles, &launch, |cell| {
+            cell.median(|m| m.spawn_s).filter(|s| *s > 0.0)
+        });
         write(
             "launch-vs-tasks.svg".into(),
             chart.title.clone(),
@@ -297,31 +305,45 @@ fn kernel_bars(summary: &Summary, styles: &BTreeMap<String, Style>, tasks: usize
     }
 }
 
-/// One line per implementation of `value` against tasks, both axes logarithmic.
+/// What a chart against tasks shows, and what its legend says of a line with no point.
+struct Axis<'a> {
+    title: &'a str,
+    unit: &'a str,
+    subtitle: &'a str,
+    when_none: &'a str,
+}
+
+/// One line per implementation of `value` against tasks, both axes logarithmic; an
+/// implementation with no value keeps its place in the legend, saying why it has no line.
 fn against_tasks(
     summary: &Summary,
     styles: &BTreeMap<String, Style>,
-    title: &str,
-    unit: &str,
+    axis: &Axis,
     value: impl Fn(&Cell) -> Option<f64>,
 ) -> LineChart {
     let series: Vec<Series> = summary
         .runtimes
         .iter()
-        .map(|runtime| Series {
-            label: summary.label(runtime),
-            style: styles[runtime].clone(),
-            points: summary
+        .map(|runtime| {
+            let points: Vec<(f64, f64)> = summary
                 .tasks
                 .iter()
                 .filter_map(|&tasks| {
                     Some((tasks.max(1) as f64, value(summary.cell(runtime, tasks)?)?))
                 })
-                .collect(),
-            marked: true,
-            events: Vec::new(),
+                .collect();
+            let label = match points.is_empty() {
+                true => format!("{} ({})", summary.label(runtime), axis.when_none),
+                false => summary.label(runtime),
+            };
+            Series {
+                label,
+                style: styles[runtime].clone(),
+                points,
+                marked: true,
+                events: Vec::new(),
+            }
         })
-        .filter(|series| !series.points.is_empty())
         .collect();
     let ys: Vec<f64> = series
         .iter()
@@ -332,10 +354,10 @@ fn against_tasks(
     let least = summary.tasks.first().copied().unwrap_or(1).max(1) as f64;
     let most = summary.tasks.last().copied().unwrap_or(10).max(10) as f64;
     LineChart {
-        title: format!("{title} (log-log)"),
-        subtitle: "medians over the runs of each cell that succeeded".into(),
+        title: format!("{} (log-log)", axis.title),
+        subtitle: axis.subtitle.into(),
         x_unit: "tasks".into(),
-        y_unit: unit.into(),
+        y_unit: axis.unit.into(),
         x_scale: Scale::log(least, most),
         y_scale: match ys.is_empty() {
             true => Scale::log(0.1, 10.0),

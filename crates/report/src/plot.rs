@@ -529,7 +529,7 @@ impl LineChart {
                 &self.x_unit,
             ))
             .add(self.axis_y(left, right, top, bottom));
-        for series in &self.series {
+        for series in self.series.iter().filter(|s| !s.points.is_empty()) {
             let points: Vec<(f64, f64)> =
                 series.points.iter().map(|&(a, b)| (x(a), y(b))).collect();
             doc = doc.add(polyline(&points, &series.style));

@@ -169,7 +169,11 @@ fn generated_run(dir: &Path) {
                     page_tables_bytes: None,
                     slab_bytes: None,
                 });
-                m.spawn_s = Some(1e-6 * tasks as f64 * (1 + i) as f64 + 0.001);
+                // One launches quicker than the meter reads its events: 0 s, every time.
+                m.spawn_s = Some(match i {
+                    3 => 0.0,
+                    _ => 1e-6 * tasks as f64 * (1 + i) as f64 + 0.001,
+                });
                 m.wall_s = Some(10.0 + m.spawn_s.unwrap());
                 (m.tasks, m.completed, m.sleep_s) = (Some(tasks), Some(tasks), Some(10.0));
                 (m.all_alive, m.overlapped) = (true, true);
@@ -238,6 +242,17 @@ fn the_charts_of_thirty_implementations_read_well() {
     let expected: Vec<&str> = expected.iter().map(String::as_str).collect();
     let problems = rendered_charts(&dir, &expected);
     assert!(problems.is_empty(), "{problems:#?}");
+    for chart in ["peak-vs-tasks.svg", "launch-vs-tasks.svg"] {
+        let svg = std::fs::read_to_string(dir.join(chart)).unwrap();
+        let doc = roxmltree::Document::parse(&svg).unwrap();
+        let text: String = doc.descendants().filter_map(|n| n.text()).collect();
+        for i in 0..30 {
+            let label = format!("implementation number {i} with a long label");
+            assert!(text.contains(&label), "{chart} does not name {label}");
+        }
+    }
+    let svg = std::fs::read_to_string(dir.join("launch-vs-tasks.svg")).unwrap();
+    assert!(svg.contains("number 3 with a long label (no launch long enough to time)"));
 }
 
 /// The checks catch what they look for: a bar of negative width, texts over each other, two
