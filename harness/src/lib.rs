@@ -87,11 +87,10 @@ impl Run {
         I: IntoIterator,
         I::Item: Into<std::ffi::OsString>,
     {
-        let bin = format!("bench-{runtime}");
         let options = match args::parse(args) {
             Ok(options) => options,
             Err(args::Exit::Help) => {
-                println!("{}", args::usage(&bin));
+                println!("{}", args::usage(&program_name(runtime)));
                 std::process::exit(exit::OK)
             }
             Err(args::Exit::Version) => {
@@ -294,4 +293,16 @@ fn emit(report: &Report, code: i32) -> ! {
     let _ = writeln!(stdout, "{}", report.to_json()).and_then(|()| stdout.flush());
     // SAFETY: _exit ends the process; everything it must say is written and flushed.
     unsafe { libc::_exit(code) }
+}
+
+/// This binary's own name as it was run (`bench-tokio-current-thread`, `published-tokio`),
+/// or the runtime's crate name where the system gives none.
+fn program_name(runtime: &str) -> String {
+    std::env::args_os()
+        .next()
+        .and_then(|arg0| {
+            let name = std::path::Path::new(&arg0).file_name()?;
+            Some(name.to_string_lossy().into_owned())
+        })
+        .unwrap_or_else(|| format!("bench-{runtime}"))
 }

@@ -8,6 +8,7 @@ pub mod suite;
 use catalog::Implementation;
 use results::format::MIB;
 use results::{Measurement, Status};
+use std::path::Path;
 use std::process::Command;
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
@@ -407,6 +408,14 @@ pub fn help_and_version(implementation: &Implementation) -> Checked {
         help.status.success() && text.contains("--sleep <SECONDS>"),
         || format!("{help:?}"),
     )?;
+    // A Rust program is its own binary: its usage names it, not the crate it varies.
+    if implementation.manifest.language == "Rust" {
+        let binary = Path::new(&run[0]).file_name().unwrap_or_default();
+        let usage = format!("Usage: {} ", binary.to_string_lossy());
+        ensure(text.starts_with(&usage), || {
+            format!("--help does not begin with '{usage}': {text}")
+        })?;
+    }
     let version = implementation.version()?;
     ensure(!version.is_empty() && !version.contains("unknown"), || {
         version.clone()

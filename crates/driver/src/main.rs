@@ -213,42 +213,13 @@ fn run_matrix(
         if interrupted.load(Ordering::SeqCst) {
             break;
         }
-        let (implementation, tasks) = (planned.implementation, planned.tasks);
-        let name = implementation.name();
-        let state = &available[&(name.to_string(), planned.build)];
-        let skip = match state {
-            Err(why) => Some(why.clone()),
-            Ok(_) => preflight::reason_to_skip(implementation, tasks, &done),
-        };
-        let sleep_s = plan.sleep_at(tasks);
-        let measured = match skip {
-            Some(why) => Measured::skipped(name, why),
-            None => {
-                let command = match planned.build {
-                    Build::Default => implementation.run_command(tasks, sleep_s),
-                    Build::Counting => implementation.counting_command(tasks, sleep_s)?,
-                    Build::Published => implementation.published_command(tasks, sleep_s)?,
-                };
-                let cell = Cell {
-                    implementation,
-                    version: state.as_deref().ok(),
-                    command,
-                    tasks,
-                    timeout: plan.timeout_at(tasks),
-                    interval: plan.interval,
-                    // A published program is as printed: it says nothing of its launch.
-                    reports_launch: planned.build != Build::Published,
-                };
-                match cell.run(interrupted) {
-                    Some(measured) => measured,
-                    None => {
-                        // Ctrl-C reached the cell's process group before the driver's handler
-                        // ran: the run is interrupted all the same.
-                        interrupted.store(true, Ordering::SeqCst);
-                        break;
-                    }
-                }
-            }
+        let state = &available[&(planned.implementation.name().to_string(), planned.build)];
+        let sleep_s = plan.sleep_at(planned.tasks);
+        let Some(measured) = measure_cell(plan, planned, state, &done, interrupted)? else {
+            // Ctrl-C reached the cell's process group before the driver's handler ran: the
+            // run is interrupted all the same.
+            interrupted.store(true, Ordering::SeqCst);
+            break;
         };
         let build = match planned.build {
             Build::Default => None,
@@ -266,6 +237,41 @@ fn run_matrix(
         done.push(row);
     }
     Ok(done)
+}
+
+/// Runs one planned cell, or says why it is skipped; none when Ctrl-C stopped it.
+fn measure_cell(
+    plan: &Plan,
+    planned: &Planned,
+    state: &Result<String, String>,
+    done: &[Row],
+    interrupted: &AtomicBool,
+) -> Result<Option<Measured>, String> {
+    let (implementation, tasks) = (planned.implementation, planned.tasks);
+    let skip = match state {
+        Err(why) => Some(why.clone()),
+        Ok(_) => preflight::reason_to_skip(implementation, tasks, done),
+    };
+    if let Some(why) = skip {
+        return Ok(Some(Measured::skipped(implementation.name(), why)));
+    }
+    let sleep_s = plan.sleep_at(tasks);
+    let command = match planned.build {
+        Build::Default => implementation.run_command(tasks, sleep_s),
+        Build::Counting => implementation.counting_command(tasks, sleep_s)?,
+        Build::Published => implementation.published_command(tasks, sleep_s)?,
+    };
+    let cell = Cell {
+        implementation,
+        version: state.as_deref().ok(),
+        command,
+        tasks,
+        timeout: plan.timeout_at(tasks),
+        interval: plan.interval,
+        // A published program is as printed: it says nothing of its launch.
+        reports_launch: planned.build != Build::Published,
+    };
+    Ok(cell.run(interrupted))
 }
 
 /// A row of results: the measurement, and what the program said of itself.

@@ -84,6 +84,19 @@ pub struct Outcome {
     pub stderr: String,
 }
 
+impl Outcome {
+    /// A run that could not start, and why.
+    fn failed(name: &str, why: String) -> Outcome {
+        Outcome {
+            measurement: Measurement::unmeasured(name, RunStatus::Failed, why),
+            timeline: Timeline::default(),
+            ending: Ending::Ended,
+            stdout: String::new(),
+            stderr: String::new(),
+        }
+    }
+}
+
 /// The memory cgroup version every run gets (`v1` or `v2`), or why runs get none here (then
 /// the kernel's share is unknown): found by making one and removing it.
 pub fn cgroup_version() -> Result<String, String> {
@@ -119,75 +132,35 @@ impl Seen {
 
 /// Runs `spec` to its end and measures it. `interrupted` stops it early (then the outcome is
 /// `Interrupted` and measures nothing).
-pub fn measure(spec: Spec, options: &Options, interrupted: &AtomicBool) -> Outcome {
-    let failed = |why: String| Outcome {
-        measurement: Measurement::unmeasured(&spec.name, RunStatus::Failed, why),
-        timeline: Timeline::default(),
-        ending: Ending::Ended,
-        stdout: String::new(),
-        stderr: String::new(),
-    };
+pub fn measure(mut spec: Spec, options: &Options, interrupted: &AtomicBool) -> Outcome {
     let listener = match events::Listener::start() {
         Ok(listener) => listener,
-        Err(why) => return failed(why),
+        Err(why) => return Outcome::failed(&spec.name, why),
     };
     let cgroup = options
         .cgroup
         .then(cgroup::Cgroup::create)
         .and_then(Result::ok);
-    let start = Start {
-        command: spec.command.clone(),
-        cwd: spec.cwd.clone(),
-        env: spec
-            .env
-            .iter()
-            .cloned()
-            .chain([(
-                harness::events::VARIABLE.into(),
-                listener.path().as_os_str().to_owned(),
-            )])
-            .collect(),
-        cgroup_procs: cgroup.as_ref().map(cgroup::Cgroup::procs_fd),
-        output: spec.output,
-    };
     let started = Instant::now();
-    let mut process = match Process::start(start) {
+    let mut process = match Process::start(start_of(&mut spec, &listener, cgroup.as_ref())) {
         Ok(process) => process,
         Err(why) => {
             listener.finish();
-            return failed(why);
+            return Outcome::failed(&spec.name, why);
         }
     };
     let stdout = drain(process.child.stdout.take());
     let stderr = drain(process.child.stderr.take());
-    // The sampler reads and may kill the process while this thread, its tracer, waits on it.
-    let done = AtomicBool::new(false);
-    let (exit, (mut seen, mut ending, mut cgroup)) = std::thread::scope(|scope| {
-        let watch = Watch {
-            process: &process,
-            listener: &listener,
-            options,
-            started,
-            interrupted,
-            done: &done,
-        };
-        let sampler = scope.spawn(move || watch.sample(cgroup));
-        let exit = process.wait();
-        done.store(true, Ordering::SeqCst);
-        sampler.thread().unpark();
-        (exit, sampler.join().expect("the sampler ends"))
-    });
-    // A terminal's Ctrl-C or hang-up reaches the program's whole process group, the meter's
-    // caller too: the program was interrupted, it did not crash.
-    let signal = exit
-        .as_ref()
-        .ok()
-        .map(|e| e.status)
-        .filter(|s| libc::WIFSIGNALED(*s));
-    if matches!(
-        signal.map(|s| libc::WTERMSIG(s)),
-        Some(libc::SIGINT | libc::SIGHUP)
-    ) {
+    let watch = Watch {
+        process: &process,
+        listener: &listener,
+        options,
+        started,
+        interrupted,
+        done: &AtomicBool::new(false),
+    };
+    let (exit, (mut seen, mut ending, mut cgroup)) = watch.wait(cgroup);
+    if exit.as_ref().is_ok_and(stopped_by_terminal) {
         ending = Ending::Interrupted;
     }
     let process_wall = started.elapsed();
@@ -195,24 +168,15 @@ pub fn measure(spec: Spec, options: &Options, interrupted: &AtomicBool) -> Outco
     let stdout = stdout.join().unwrap_or_default();
     let stderr = stderr.join().unwrap_or_default();
     let kernel = cgroup.as_mut().and_then(cgroup::Cgroup::kernel);
-    if let Ok(exit) = &exit {
-        // The reading as it exited ends the timeline; its cgroup was read only after it was
-        // gone, so that value is not the exit's.
-        let at_exit = exit.at_exit.unwrap_or_default();
-        seen.timeline.read(
-            process_wall.as_millis() as u64,
-            at_exit.rss_bytes / 1024,
-            None,
-            true,
-        );
-    }
-    drop(cgroup);
     let launch = Launch::from(&events);
-    let since_start = |at: Instant| at.saturating_duration_since(started).as_millis() as u64;
-    let timeline = &mut seen.timeline.timeline;
-    timeline.start_ms = launch.start.map(|(at, ..)| since_start(at));
-    timeline.spawned_ms = launch.spawned.map(|(at, _)| since_start(at));
-    timeline.done_ms = launch.done.map(|(at, _)| since_start(at));
+    end_timeline(
+        &mut seen,
+        exit.as_ref().ok(),
+        process_wall,
+        &launch,
+        started,
+    );
+    drop(cgroup);
     let mut measurement = match exit {
         Ok(exit) => assemble(&spec.name, &exit, &seen, &launch, ending, options, &stderr),
         Err(why) => Measurement::unmeasured(&spec.name, RunStatus::Failed, why),
@@ -226,6 +190,63 @@ pub fn measure(spec: Spec, options: &Options, interrupted: &AtomicBool) -> Outco
         stdout,
         stderr,
     }
+}
+
+/// How to start the program of `spec`: its command, with the launch protocol's pipe named in
+/// its environment, in its cgroup where there is one.
+fn start_of(
+    spec: &mut Spec,
+    listener: &events::Listener,
+    cgroup: Option<&cgroup::Cgroup>,
+) -> Start {
+    Start {
+        command: spec.command.clone(),
+        cwd: spec.cwd.clone(),
+        env: spec
+            .env
+            .iter()
+            .cloned()
+            .chain([(
+                harness::events::VARIABLE.into(),
+                listener.path().as_os_str().to_owned(),
+            )])
+            .collect(),
+        cgroup_procs: cgroup.map(cgroup::Cgroup::procs_fd),
+        output: spec.output.take(),
+    }
+}
+
+/// A terminal's Ctrl-C or hang-up reaches the program's whole process group, the meter's
+/// caller too: a program it killed was interrupted, it did not crash.
+fn stopped_by_terminal(exit: &Exit) -> bool {
+    libc::WIFSIGNALED(exit.status)
+        && matches!(libc::WTERMSIG(exit.status), libc::SIGINT | libc::SIGHUP)
+}
+
+/// Closes the timeline: the reading as the program exited, and its launch events, each in
+/// milliseconds since it started.
+fn end_timeline(
+    seen: &mut Seen,
+    exit: Option<&Exit>,
+    process_wall: Duration,
+    launch: &Launch,
+    started: Instant,
+) {
+    if let Some(exit) = exit {
+        // Its cgroup was read only after it was gone, so that value is not the exit's.
+        let at_exit = exit.at_exit.unwrap_or_default();
+        seen.timeline.read(
+            process_wall.as_millis() as u64,
+            at_exit.rss_bytes / 1024,
+            None,
+            true,
+        );
+    }
+    let since_start = |at: Instant| at.saturating_duration_since(started).as_millis() as u64;
+    let timeline = &mut seen.timeline.timeline;
+    timeline.start_ms = launch.start.map(|(at, ..)| since_start(at));
+    timeline.spawned_ms = launch.spawned.map(|(at, _)| since_start(at));
+    timeline.done_ms = launch.done.map(|(at, _)| since_start(at));
 }
 
 /// What the sampler watches.
@@ -246,6 +267,23 @@ const WAKING_LONGEST: Duration = Duration::from_secs(3);
 impl Watch<'_> {
     /// Reads /proc (and the cgroup) while the program runs, until `done`; kills it at its
     /// timeout or when the caller is interrupted. Gives back the cgroup with what it saw.
+    /// Waits on the process as its tracer while a thread of its own samples it (and may kill
+    /// it): how it exited, and what the sampler saw.
+    fn wait(
+        self,
+        cgroup: Option<cgroup::Cgroup>,
+    ) -> (Result<Exit, String>, (Seen, Ending, Option<cgroup::Cgroup>)) {
+        std::thread::scope(|scope| {
+            let process = self.process;
+            let done = self.done;
+            let sampler = scope.spawn(move || self.sample(cgroup));
+            let exit = process.wait();
+            done.store(true, Ordering::SeqCst);
+            sampler.thread().unpark();
+            (exit, sampler.join().expect("the sampler ends"))
+        })
+    }
+
     fn sample(&self, mut cgroup: Option<cgroup::Cgroup>) -> (Seen, Ending, Option<cgroup::Cgroup>) {
         let mut seen = Seen::default();
         let mut ending = Ending::Ended;
@@ -334,6 +372,23 @@ impl Launch {
         launch
     }
 
+    /// The launch's figures in `m`: tasks, sleep, launch and run time, completions, and
+    /// whether the tasks were all alive at once and their sleeps overlapped.
+    fn fill(&self, m: &mut Measurement) {
+        let Some((t0, tasks, sleep_s)) = self.start else {
+            return;
+        };
+        m.tasks = Some(tasks);
+        m.sleep_s = Some(sleep_s);
+        m.spawn_s = self.spawned.map(|(at, _)| (at - t0).as_secs_f64());
+        m.wall_s = self.done.map(|(at, _)| (at - t0).as_secs_f64());
+        m.completed = self.done.map(|(_, completed)| completed);
+        if let (Some(spawn_s), Some(wall_s)) = (m.spawn_s, m.wall_s) {
+            m.all_alive = tasks == 0 || spawn_s < sleep_s;
+            m.overlapped = harness::report::overlapped(tasks, sleep_s, spawn_s, wall_s);
+        }
+    }
+
     /// Why the launch is incomplete or wrong for a program that began it; none when it is
     /// whole, or when the program never spoke the protocol.
     fn problem(&self) -> Option<String> {
@@ -378,18 +433,7 @@ fn assemble(
     m.user_s = Some(seconds(exit.usage.ru_utime));
     m.sys_s = Some(seconds(exit.usage.ru_stime));
 
-    if let Some((t0, tasks, sleep_s)) = launch.start {
-        m.tasks = Some(tasks);
-        m.sleep_s = Some(sleep_s);
-        m.spawn_s = launch.spawned.map(|(at, _)| (at - t0).as_secs_f64());
-        m.wall_s = launch.done.map(|(at, _)| (at - t0).as_secs_f64());
-        m.completed = launch.done.map(|(_, completed)| completed);
-        if let (Some(spawn_s), Some(wall_s)) = (m.spawn_s, m.wall_s) {
-            m.all_alive = tasks == 0 || spawn_s < sleep_s;
-            m.overlapped = harness::report::overlapped(tasks, sleep_s, spawn_s, wall_s);
-        }
-    }
-
+    launch.fill(&mut m);
     let status = exit.status;
     if libc::WIFEXITED(status) {
         m.exit_code = Some(libc::WEXITSTATUS(status));

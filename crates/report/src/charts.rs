@@ -69,6 +69,9 @@ fn styles(summary: &Summary) -> BTreeMap<String, Style> {
     styles
 }
 
+/// A chart drawn: its file's name, its title and the picture.
+type Drawn = (String, String, svg::Document);
+
 /// Draws every chart of the summary into `dir`.
 pub fn draw_all(
     summary: &Summary,
@@ -76,70 +79,79 @@ pub fn draw_all(
     dir: &Path,
 ) -> Result<Vec<Chart>, String> {
     let styles = styles(summary);
-    let mut charts = Vec::new();
-    let mut write = |file: String, title: String, document: svg::Document| {
-        let path = dir.join(&file);
-        svg::save(&path, &document).map_err(|e| format!("cannot draw {}: {e}", path.display()))?;
-        charts.push(Chart { file, title });
-        Ok::<(), String>(())
-    };
+    let mut drawn: Vec<Drawn> = Vec::new();
     for &tasks in &summary.tasks {
         let chart = peak_bars(summary, published, &styles, tasks);
-        write(
+        drawn.push((
             format!("peak-{tasks}.svg"),
             chart.title.clone(),
             chart.render(),
-        )?;
+        ));
     }
     if let Some(tasks) = kernel_chart_tasks(summary) {
         let chart = kernel_bars(summary, &styles, tasks);
-        write(
+        drawn.push((
             format!("kernel-{tasks}.svg"),
             chart.title.clone(),
             chart.render(),
-        )?;
+        ));
     }
     if summary.tasks.len() > 1 {
-        let peak = Axis {
-            title: "Peak memory against tasks",
-            unit: "MiB",
-            subtitle: "medians over the runs of each cell that succeeded",
-            when_none: "no run succeeded",
-        };
-        let chart = against_tasks(summary, &styles, &peak, |cell| cell.peak_mib());
-        write(
-            "peak-vs-tasks.svg".into(),
-            chart.title.clone(),
-            chart.render(),
-        )?;
-        // The meter stamps events as it reads them: a launch quicker than its reading reads 0,
-        // which a log axis cannot place.
-        let launch = Axis {
-            title: "Launch time against tasks",
-            unit: "seconds to spawn every task",
-            subtitle: "medians over the runs of each cell that succeeded; a launch quicker \
-                       than the meter reads its events (0 s) is not drawn",
-            when_none: "no launch long enough to time",
-        };
-        let chart = against_tasks(summary, &styles, &launch, |cell| {
-            cell.median(|m| m.spawn_s).filter(|s| *s > 0.0)
-        });
-        write(
-            "launch-vs-tasks.svg".into(),
-            chart.title.clone(),
-            chart.render(),
-        )?;
+        drawn.extend(against_tasks_charts(summary, &styles));
     }
     for &tasks in &summary.tasks {
         if let Some(chart) = memory_over_time(summary, &styles, tasks) {
-            write(
+            drawn.push((
                 format!("memory-{tasks}.svg"),
                 chart.title.clone(),
                 chart.render(),
-            )?;
+            ));
         }
     }
-    Ok(charts)
+    drawn
+        .into_iter()
+        .map(|(file, title, document)| {
+            let path = dir.join(&file);
+            svg::save(&path, &document)
+                .map_err(|e| format!("cannot draw {}: {e}", path.display()))?;
+            Ok(Chart { file, title })
+        })
+        .collect()
+}
+
+/// Peak memory and launch time against tasks, one line per implementation.
+fn against_tasks_charts(summary: &Summary, styles: &BTreeMap<String, Style>) -> Vec<Drawn> {
+    let peak = Axis {
+        title: "Peak memory against tasks",
+        unit: "MiB",
+        subtitle: "medians over the runs of each cell that succeeded",
+        when_none: "no run succeeded",
+    };
+    let peak = against_tasks(summary, styles, &peak, |cell| cell.peak_mib());
+    // The meter stamps events as it reads them: a launch quicker than its reading reads 0,
+    // which a log axis cannot place.
+    let launch = Axis {
+        title: "Launch time against tasks",
+        unit: "seconds to spawn every task",
+        subtitle: "medians over the runs of each cell that succeeded; a launch quicker \
+                   than the meter reads its events (0 s) is not drawn",
+        when_none: "no launch long enough to time",
+    };
+    let launch = against_tasks(summary, styles, &launch, |cell| {
+        cell.median(|m| m.spawn_s).filter(|s| *s > 0.0)
+    });
+    vec![
+        (
+            "peak-vs-tasks.svg".into(),
+            peak.title.clone(),
+            peak.render(),
+        ),
+        (
+            "launch-vs-tasks.svg".into(),
+            launch.title.clone(),
+            launch.render(),
+        ),
+    ]
 }
 
 fn tasks_noun(tasks: usize) -> String {
@@ -191,18 +203,6 @@ fn peak_bars(
             let range = cell
                 .filter(|cell| cell.ok().count() > 1)
                 .and_then(Cell::peak_mib_range);
-            let marks = published
-                .sources
-                .iter()
-                .enumerate()
-                .filter_map(|(kind, source)| {
-                    let figure = source.figure(runtime, tasks)?;
-                    Some(Mark {
-                        kind,
-                        value: as_mib(figure, &source.unit),
-                    })
-                })
-                .collect();
             let alive = cell.is_none_or(|cell| cell.ok().all(|m| m.all_alive));
             Bar {
                 label: summary.label(runtime),
@@ -219,7 +219,7 @@ fn peak_bars(
                     (Some(_), false) => Some("not all alive at once".into()),
                     _ => None,
                 },
-                marks,
+                marks: published_marks(published, runtime, tasks),
             }
         })
         .collect();
@@ -239,6 +239,22 @@ fn peak_bars(
             .collect(),
         parts: Vec::new(),
     }
+}
+
+/// The published figures for `runtime` at `tasks`, one mark per source that has one.
+fn published_marks(published: &Published, runtime: &str, tasks: usize) -> Vec<Mark> {
+    published
+        .sources
+        .iter()
+        .enumerate()
+        .filter_map(|(kind, source)| {
+            let figure = source.figure(runtime, tasks)?;
+            Some(Mark {
+                kind,
+                value: as_mib(figure, &source.unit),
+            })
+        })
+        .collect()
 }
 
 /// The task count the kernel chart shows: 10,000 where measured (every implementation runs
@@ -375,47 +391,14 @@ fn memory_over_time(
     styles: &BTreeMap<String, Style>,
     tasks: usize,
 ) -> Option<LineChart> {
-    let (spawned, done) = (0, 1);
     let mut starts = Vec::new();
     let series: Vec<Series> = summary
         .runtimes
         .iter()
         .filter_map(|runtime| {
-            let timeline = summary.timeline(runtime, tasks)?;
-            let points: Vec<(f64, f64)> = timeline
-                .points
-                .iter()
-                .map(|p| (p.0 as f64 / 1000.0, mib(p.1 * 1024)))
-                .filter(|p| p.1 > 0.0)
-                .collect();
-            // An event sits on the line, at the reading just before it.
-            let on_line = |ms: u64| {
-                let at = ms as f64 / 1000.0;
-                let before = points.iter().rev().find(|p| p.0 <= at).or(points.first())?;
-                Some((at, before.1))
-            };
-            // What it holds at its first reading once it said it was up.
-            let up = timeline
-                .start_ms
-                .map(|ms| ms as f64 / 1000.0)
-                .and_then(|at| points.iter().find(|p| p.0 >= at));
-            starts.extend(up.map(|p| p.1));
-            let events = [(timeline.spawned_ms, spawned), (timeline.done_ms, done)]
-                .into_iter()
-                .filter_map(|(ms, kind)| {
-                    Some(Event {
-                        at: on_line(ms?)?,
-                        kind,
-                    })
-                })
-                .collect();
-            Some(Series {
-                label: summary.label(runtime),
-                style: styles[runtime].clone(),
-                points,
-                marked: false,
-                events,
-            })
+            let (series, up) = timeline_series(summary, styles, runtime, tasks)?;
+            starts.extend(up);
+            Some(series)
         })
         .filter(|series| series.points.len() > 1)
         .collect();
@@ -447,4 +430,50 @@ fn memory_over_time(
             ("every task joined".into(), Marker::Square),
         ],
     })
+}
+
+/// One implementation's line on the memory-over-time chart at `tasks`, with its spawned and
+/// joined events, and what it held at its first reading once it said it was up.
+fn timeline_series(
+    summary: &Summary,
+    styles: &BTreeMap<String, Style>,
+    runtime: &str,
+    tasks: usize,
+) -> Option<(Series, Option<f64>)> {
+    let (spawned, done) = (0, 1);
+    let timeline = summary.timeline(runtime, tasks)?;
+    let points: Vec<(f64, f64)> = timeline
+        .points
+        .iter()
+        .map(|p| (p.0 as f64 / 1000.0, mib(p.1 * 1024)))
+        .filter(|p| p.1 > 0.0)
+        .collect();
+    // An event sits on the line, at the reading just before it.
+    let on_line = |ms: u64| {
+        let at = ms as f64 / 1000.0;
+        let before = points.iter().rev().find(|p| p.0 <= at).or(points.first())?;
+        Some((at, before.1))
+    };
+    let up = timeline
+        .start_ms
+        .map(|ms| ms as f64 / 1000.0)
+        .and_then(|at| points.iter().find(|p| p.0 >= at))
+        .map(|p| p.1);
+    let events = [(timeline.spawned_ms, spawned), (timeline.done_ms, done)]
+        .into_iter()
+        .filter_map(|(ms, kind)| {
+            Some(Event {
+                at: on_line(ms?)?,
+                kind,
+            })
+        })
+        .collect();
+    let series = Series {
+        label: summary.label(runtime),
+        style: styles[runtime].clone(),
+        points,
+        marked: false,
+        events,
+    };
+    Some((series, up))
 }

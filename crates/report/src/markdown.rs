@@ -128,27 +128,7 @@ pub fn peak_section(results: &Results, summary: &Summary) -> String {
         ),
     );
     for runtime in &summary.runtimes {
-        let label = summary.label(runtime);
-        let mut cells = vec![label.clone(), summary.version(runtime)];
-        for &tasks in &summary.tasks {
-            let cell = summary.cell(runtime, tasks);
-            cells.push(cell_text(&label, tasks, cell, &mut notes));
-        }
-        let slope = summary
-            .bytes_per_task(runtime)
-            .map_or("–".into(), |b| format!("{b:.0}"));
-        let (total, launch, wall) = match summary.largest_ok(runtime) {
-            Some((tasks, cell)) => {
-                let at = thousands(tasks);
-                let launch = cell.median(|m| m.spawn_s).map_or("–".into(), seconds);
-                let wall = cell.median(|m| m.wall_s).map_or("–".into(), seconds);
-                let total = total_text(cell).map_or("–".into(), |t| format!("{t} ({at})"));
-                (total, format!("{launch} ({at})"), format!("{wall} ({at})"))
-            }
-            None => ("–".into(), "–".into(), "–".into()),
-        };
-        cells.extend([slope, total, launch, wall]);
-        table.push(cells);
+        table.push(peak_row(summary, runtime, &mut notes));
     }
     let _ = writeln!(
         md,
@@ -171,6 +151,36 @@ pub fn peak_section(results: &Results, summary: &Summary) -> String {
         );
     }
     md
+}
+
+/// One implementation's row of the peak table: its peak at every count, its bytes per task,
+/// and its total memory, launch and time at the largest count that succeeded.
+fn peak_row(summary: &Summary, runtime: &str, notes: &mut Notes) -> Vec<String> {
+    let label = summary.label(runtime);
+    let mut cells = vec![label.clone(), summary.version(runtime)];
+    for &tasks in &summary.tasks {
+        cells.push(cell_text(
+            &label,
+            tasks,
+            summary.cell(runtime, tasks),
+            notes,
+        ));
+    }
+    let slope = summary
+        .bytes_per_task(runtime)
+        .map_or("–".into(), |b| format!("{b:.0}"));
+    let (total, launch, wall) = match summary.largest_ok(runtime) {
+        Some((tasks, cell)) => {
+            let at = thousands(tasks);
+            let launch = cell.median(|m| m.spawn_s).map_or("–".into(), seconds);
+            let wall = cell.median(|m| m.wall_s).map_or("–".into(), seconds);
+            let total = total_text(cell).map_or("–".into(), |t| format!("{t} ({at})"));
+            (total, format!("{launch} ({at})"), format!("{wall} ({at})"))
+        }
+        None => ("–".into(), "–".into(), "–".into()),
+    };
+    cells.extend([slope, total, launch, wall]);
+    cells
 }
 
 /// What the kernel spent, beside what the process held, at every count it was measured.
@@ -205,25 +215,9 @@ fn kernel_section(results: &Results, summary: &Summary) -> String {
     ]);
     for runtime in &summary.runtimes {
         for &tasks in summary.tasks.iter().filter(|&&t| t >= 10_000) {
-            let Some(cell) = summary.cell(runtime, tasks) else {
-                continue;
-            };
-            let (Some(peak), Some(total)) = (cell.peak_mib(), cell.total_mib()) else {
-                continue;
-            };
-            let tables = cell.median(|m| m.page_tables_bytes.map(mib));
-            let kernel = cell.kernel_mib();
-            let fmt = |v: Option<f64>| v.map_or("–".into(), |v| format!("{v:.1}"));
-            let share = kernel.map_or("–".into(), |k| format!("{:.0}%", 100.0 * k / total));
-            table.push(vec![
-                summary.label(runtime),
-                thousands(tasks),
-                format!("{peak:.1}"),
-                fmt(tables),
-                format!("{total:.1}"),
-                fmt(kernel),
-                share,
-            ]);
+            if let Some(row) = kernel_row(summary, runtime, tasks) {
+                table.push(row);
+            }
         }
     }
     match table.is_empty() {
@@ -234,6 +228,25 @@ fn kernel_section(results: &Results, summary: &Summary) -> String {
         md += &slopes;
     }
     md
+}
+
+/// One cell's row of the kernel table, where it has both the process's and the cgroup's peak.
+fn kernel_row(summary: &Summary, runtime: &str, tasks: usize) -> Option<Vec<String>> {
+    let cell = summary.cell(runtime, tasks)?;
+    let (peak, total) = (cell.peak_mib()?, cell.total_mib()?);
+    let tables = cell.median(|m| m.page_tables_bytes.map(mib));
+    let kernel = cell.kernel_mib();
+    let fmt = |v: Option<f64>| v.map_or("–".into(), |v| format!("{v:.1}"));
+    let share = kernel.map_or("–".into(), |k| format!("{:.0}%", 100.0 * k / total));
+    Some(vec![
+        summary.label(runtime),
+        thousands(tasks),
+        format!("{peak:.1}"),
+        fmt(tables),
+        format!("{total:.1}"),
+        fmt(kernel),
+        share,
+    ])
 }
 
 /// Bytes per task with the kernel's, beside the process's own.
@@ -576,45 +589,9 @@ fn fidelity_section(summary: &Summary) -> Option<String> {
             let Some(theirs) = summary.published_cell(runtime, tasks) else {
                 continue;
             };
-            let ours = summary.cell(runtime, tasks);
-            let figure = |cell: Option<&Cell>| match cell.and_then(Cell::peak_mib) {
-                Some(peak) => format!("{peak:.1}"),
-                None => "–".into(),
-            };
-            let runs = |cell: Option<&Cell>| cell.map_or(0, |c| c.ok().count()).to_string();
-            let ratio = match (ours.and_then(Cell::peak_mib), theirs.peak_mib()) {
-                (Some(ours), Some(theirs)) => Some(ours / theirs),
-                _ => None,
-            };
-            let mut ratio_text = ratio.map_or("–".into(), |r| format!("{r:.2}"));
-            if ratio.is_some_and(|r| r > FIDELITY_LIMIT) {
-                let label = summary.label(runtime);
-                ratio_text += &notes.mark(match &program.difference {
-                    Some(why) => format!("{label}: on purpose: {why}."),
-                    None => format!(
-                        "{label}: a defect: ours holds more than the program it stands for \
-                         (more than {FIDELITY_LIMIT:.2} times its median)."
-                    ),
-                });
-            }
-            if let Some(problem) = theirs.not_ok().next() {
-                let why = problem.error.clone().unwrap_or_default();
-                ratio_text += &notes.mark(format!(
-                    "{}'s published program at {} tasks: {why}",
-                    summary.label(runtime),
-                    thousands(tasks)
-                ));
-            }
-            table.push(vec![
-                summary.label(runtime),
-                program.what.clone(),
-                thousands(tasks),
-                figure(ours),
-                runs(ours),
-                figure(Some(theirs)),
-                runs(Some(theirs)),
-                ratio_text,
-            ]);
+            table.push(fidelity_row(
+                summary, runtime, program, tasks, theirs, &mut notes,
+            ));
         }
     }
     if table.is_empty() {
@@ -633,6 +610,56 @@ fn fidelity_section(summary: &Summary) -> Option<String> {
     );
     notes.write(&mut md);
     Some(md)
+}
+
+/// One implementation's row of the fidelity table at `tasks`: ours, the program it stands for
+/// (`theirs`), and the ratio of their medians, with a note where it passes the limit.
+fn fidelity_row(
+    summary: &Summary,
+    runtime: &str,
+    program: &results::env::PublishedProgram,
+    tasks: usize,
+    theirs: &Cell,
+    notes: &mut Notes,
+) -> Vec<String> {
+    let label = summary.label(runtime);
+    let ours = summary.cell(runtime, tasks);
+    let figure = |cell: Option<&Cell>| match cell.and_then(Cell::peak_mib) {
+        Some(peak) => format!("{peak:.1}"),
+        None => "–".into(),
+    };
+    let runs = |cell: Option<&Cell>| cell.map_or(0, |c| c.ok().count()).to_string();
+    let ratio = match (ours.and_then(Cell::peak_mib), theirs.peak_mib()) {
+        (Some(ours), Some(theirs)) => Some(ours / theirs),
+        _ => None,
+    };
+    let mut ratio_text = ratio.map_or("–".into(), |r| format!("{r:.2}"));
+    if ratio.is_some_and(|r| r > FIDELITY_LIMIT) {
+        ratio_text += &notes.mark(match &program.difference {
+            Some(why) => format!("{label}: on purpose: {why}."),
+            None => format!(
+                "{label}: a defect: ours holds more than the program it stands for \
+                 (more than {FIDELITY_LIMIT:.2} times its median)."
+            ),
+        });
+    }
+    if let Some(problem) = theirs.not_ok().next() {
+        let why = problem.error.clone().unwrap_or_default();
+        ratio_text += &notes.mark(format!(
+            "{label}'s published program at {} tasks: {why}",
+            thousands(tasks)
+        ));
+    }
+    vec![
+        label,
+        program.what.clone(),
+        thousands(tasks),
+        figure(ours),
+        runs(ours),
+        figure(Some(theirs)),
+        runs(Some(theirs)),
+        ratio_text,
+    ]
 }
 
 /// Our figure beside the published ones, for every implementation that runs a program of the
