@@ -174,8 +174,9 @@ pub fn coroutine_stacks(tasks: usize) -> Vec<Shortfall> {
     mappings(tasks as u64 * MAPPINGS_PER_STACK)
 }
 
-/// The soft limit, or None when it is unlimited or unreadable.
-fn soft_limit(resource: libc::__rlimit_resource_t) -> Option<u64> {
+/// The soft limit, or None when it is unlimited (or, for a resource the kernel does not know,
+/// unreadable).
+pub fn soft_limit(resource: libc::__rlimit_resource_t) -> Option<u64> {
     // SAFETY: getrlimit only writes into the struct it is given.
     let limit = unsafe {
         let mut limit: libc::rlimit = std::mem::zeroed();

@@ -24,7 +24,8 @@ fn command_output(program: &str, args: &[&str]) -> Option<String> {
         .then(|| String::from_utf8_lossy(&output.stdout).trim().to_string())
 }
 
-fn meminfo(key: &str) -> Option<u64> {
+/// A figure of /proc/meminfo, in bytes.
+pub fn meminfo(key: &str) -> Option<u64> {
     let kib = first_line_with("/proc/meminfo", key)?;
     let kib: u64 = kib.trim_end_matches("kB").trim().parse().ok()?;
     Some(kib * 1024)

@@ -32,33 +32,15 @@ pub fn limits_now() -> Vec<(&'static str, String)> {
 }
 
 fn rlimit(resource: libc::__rlimit_resource_t, unit: u64) -> String {
-    // SAFETY: getrlimit only writes into the struct it is given.
-    let limit = unsafe {
-        let mut limit: libc::rlimit = std::mem::zeroed();
-        libc::getrlimit(resource, &mut limit);
-        limit
-    };
-    if limit.rlim_cur == libc::RLIM_INFINITY {
-        "unlimited".into()
-    } else {
-        (limit.rlim_cur / unit).to_string()
+    match limits::soft_limit(resource) {
+        Some(limit) => (limit / unit).to_string(),
+        None => "unlimited".into(),
     }
 }
 
-/// MemAvailable from /proc/meminfo, in bytes.
+/// MemAvailable from /proc/meminfo, in bytes (0 where it cannot be read).
 pub fn available_memory() -> u64 {
-    let meminfo = std::fs::read_to_string("/proc/meminfo").unwrap_or_default();
-    meminfo
-        .lines()
-        .find_map(|line| line.strip_prefix("MemAvailable:"))
-        .and_then(|rest| {
-            rest.trim()
-                .trim_end_matches("kB")
-                .trim()
-                .parse::<u64>()
-                .ok()
-        })
-        .map_or(0, |kib| kib * 1024)
+    crate::environment::meminfo("MemAvailable").unwrap_or(0)
 }
 
 /// Kernel memory per OS thread that resident memory does not show, used only when no
@@ -122,7 +104,8 @@ pub fn reason_to_skip(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use results::{Kernel, Measurement, Status};
+    use results::fixtures::ok_row;
+    use results::Kernel;
 
     fn implementation(name: &str) -> Implementation {
         catalog::discover(&catalog::repository_root())
@@ -130,22 +113,6 @@ mod tests {
             .into_iter()
             .find(|i| i.name() == name)
             .unwrap()
-    }
-
-    fn ok_row(runtime: &str, tasks: usize, peak: u64) -> Row {
-        let mut measurement = Measurement::unmeasured(runtime, Status::Ok, String::new());
-        measurement.peak_rss_bytes = Some(peak);
-        measurement.all_alive = true;
-        Row {
-            index: 1,
-            repeat: 1,
-            cell_tasks: tasks,
-            cell_sleep_s: 1.0,
-            measurement,
-            self_peak_rss_bytes: None,
-            build: None,
-            heap: None,
-        }
     }
 
     #[test]

@@ -223,32 +223,9 @@ pub(crate) mod tests {
     use results::format::MIB;
     use results::{Kernel, Status};
 
-    /// A row as the driver writes it, for tests.
+    /// A row as the driver writes it, its peak in MiB.
     pub fn row(runtime: &str, tasks: usize, peak_mib: f64, status: Status) -> Row {
-        let mut measurement =
-            Measurement::unmeasured(runtime, status, format!("{status:?} because of a test"));
-        if status == Status::Ok {
-            measurement.error = None;
-            measurement.tasks = Some(tasks);
-            measurement.sleep_s = Some(10.0);
-            measurement.completed = Some(tasks);
-            measurement.all_alive = true;
-            measurement.overlapped = true;
-            measurement.peak_rss_bytes = Some((peak_mib * MIB) as u64);
-            measurement.spawn_s = Some(tasks as f64 / 1048576.0);
-            measurement.wall_s = Some(10.0 + tasks as f64 / 1048576.0);
-            measurement.runtime_version = Some("1.0".into());
-        }
-        Row {
-            index: 1,
-            repeat: 1,
-            cell_tasks: tasks,
-            cell_sleep_s: 10.0,
-            measurement,
-            self_peak_rss_bytes: None,
-            build: None,
-            heap: None,
-        }
+        results::fixtures::row(runtime, tasks, (peak_mib * MIB) as u64, status)
     }
 
     /// The same, with a cgroup's figures.

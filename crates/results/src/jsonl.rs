@@ -134,7 +134,7 @@ impl Writer {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::measurement::tests::ok_row;
+    use crate::fixtures::ok_row;
 
     #[test]
     fn rows_written_are_read_back_and_malformed_lines_counted() {
@@ -145,7 +145,7 @@ mod tests {
             ..Env::default()
         };
         writer.write_env(&env).unwrap();
-        let rows = [ok_row("tokio", 10, 3.0), ok_row("smol", 10, 2.0)];
+        let rows = [ok_row("tokio", 10, 3 << 20), ok_row("smol", 10, 2 << 20)];
         writer.append(&rows[0]).unwrap();
         std::fs::OpenOptions::new()
             .append(true)

@@ -3,6 +3,8 @@
 //! of a results directory, and how numbers are written for people.
 
 pub mod env;
+#[cfg(any(test, feature = "fixtures"))]
+pub mod fixtures;
 pub mod format;
 pub mod jsonl;
 pub mod measurement;

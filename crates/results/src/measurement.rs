@@ -221,32 +221,9 @@ impl Row {
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     use super::*;
-
-    /// A successful row for tests.
-    pub fn ok_row(runtime: &str, tasks: usize, peak_mib: f64) -> Row {
-        let mut measurement = Measurement::unmeasured(runtime, Status::Ok, String::new());
-        measurement.error = None;
-        measurement.tasks = Some(tasks);
-        measurement.sleep_s = Some(10.0);
-        measurement.completed = Some(tasks);
-        measurement.all_alive = true;
-        measurement.overlapped = true;
-        measurement.peak_rss_bytes = Some((peak_mib * crate::format::MIB) as u64);
-        measurement.spawn_s = Some(tasks as f64 / 1e6);
-        measurement.wall_s = Some(10.0 + tasks as f64 / 1e6);
-        Row {
-            index: 1,
-            repeat: 1,
-            cell_tasks: tasks,
-            cell_sleep_s: 10.0,
-            measurement,
-            self_peak_rss_bytes: None,
-            build: None,
-            heap: None,
-        }
-    }
+    use crate::fixtures::ok_row;
 
     /// The meter's line keeps the field names of a bench binary's own line: a reader of one
     /// reads the other.
@@ -273,7 +250,7 @@ pub(crate) mod tests {
             heap: None,
         };
         let theirs = serde_json::to_value(&report).unwrap();
-        let ours = serde_json::to_value(ok_row("tokio", 1, 1.0).measurement).unwrap();
+        let ours = serde_json::to_value(ok_row("tokio", 1, 1 << 20).measurement).unwrap();
         for field in theirs.as_object().unwrap().keys() {
             assert!(ours.get(field).is_some(), "{field} is missing");
         }
@@ -281,7 +258,7 @@ pub(crate) mod tests {
 
     #[test]
     fn rows_round_trip_through_json() {
-        let mut row = ok_row("smol", 1000, 3.5);
+        let mut row = ok_row("smol", 1000, 7 << 19);
         row.self_peak_rss_bytes = Some(3 << 20);
         row.measurement.kernel = Some(Kernel {
             cgroup: "v1".into(),
@@ -298,7 +275,7 @@ pub(crate) mod tests {
 
     #[test]
     fn the_summary_line_says_what_people_need() {
-        let mut row = ok_row("tokio", 100_000, 47.2);
+        let mut row = ok_row("tokio", 100_000, (47.2 * crate::format::MIB) as u64);
         row.measurement.spawn_s = Some(0.1);
         row.measurement.wall_s = Some(10.11);
         assert_eq!(
