@@ -163,7 +163,7 @@ fn checked_run(
     ensure(tasks == 0 || wall >= whole, || {
         format!("{tasks} sleeps of {sleep_s} s took {wall} s: a sleep was cut short")
     })?;
-    if m.all_alive && m.overlapped {
+    if m.all_alive == Some(true) && m.overlapped == Some(true) {
         return Ok(Paced::Passed(Box::new(m)));
     }
     // After the last task was spawned, its sleep and the wake-up and join of every task.

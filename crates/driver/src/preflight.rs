@@ -56,7 +56,7 @@ pub fn estimated_bytes(implementation: &Implementation, tasks: usize, done: &[Ro
     let manifest = &implementation.manifest;
     let measured = done
         .iter()
-        .filter(|row| row.is_ok() && row.measurement.all_alive)
+        .filter(|row| row.is_ok() && row.measurement.all_alive == Some(true))
         .filter(|row| row.measurement.runtime == manifest.name)
         .filter(|row| row.cell_tasks >= 1000 && row.cell_tasks < tasks)
         .max_by_key(|row| row.cell_tasks);
@@ -139,7 +139,7 @@ mod tests {
     #[test]
     fn a_cell_whose_tasks_were_not_all_alive_is_passed_over() {
         let mut partly_alive = ok_row("tokio", 100_000, 100_000 * 50);
-        partly_alive.measurement.all_alive = false;
+        partly_alive.measurement.all_alive = Some(false);
         let done = [ok_row("tokio", 10_000, 10_000 * 500), partly_alive];
         assert_eq!(
             estimated_bytes(&implementation("tokio"), 1_000_000, &done),

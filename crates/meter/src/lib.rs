@@ -384,8 +384,8 @@ impl Launch {
         m.wall_s = self.done.map(|(at, _)| (at - t0).as_secs_f64());
         m.completed = self.done.map(|(_, completed)| completed);
         if let (Some(spawn_s), Some(wall_s)) = (m.spawn_s, m.wall_s) {
-            m.all_alive = tasks == 0 || spawn_s < sleep_s;
-            m.overlapped = harness::report::overlapped(tasks, sleep_s, spawn_s, wall_s);
+            m.all_alive = Some(tasks == 0 || spawn_s < sleep_s);
+            m.overlapped = Some(harness::report::overlapped(tasks, sleep_s, spawn_s, wall_s));
         }
     }
 
@@ -461,8 +461,8 @@ fn assemble(
     };
     if m.error.is_some() {
         m.status = RunStatus::Failed;
-        m.all_alive = false;
-        m.overlapped = false;
+        m.all_alive = Some(false);
+        m.overlapped = Some(false);
     }
     m
 }

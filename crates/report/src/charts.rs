@@ -203,7 +203,7 @@ fn peak_bars(
             let range = cell
                 .filter(|cell| cell.ok().count() > 1)
                 .and_then(Cell::peak_mib_range);
-            let alive = cell.is_none_or(|cell| cell.ok().all(|m| m.all_alive));
+            let alive = cell.is_none_or(|cell| cell.ok().all(|m| m.all_alive != Some(false)));
             Bar {
                 label: summary.label(runtime),
                 parts: peak

@@ -56,13 +56,13 @@ fn cell_text(label: &str, tasks: usize, cell: Option<&Cell>, notes: &mut Notes) 
         (Some(peak), _) => format!("{peak:.1}"),
         _ => String::new(),
     };
-    if cell.ok().any(|m| !m.all_alive) {
+    if cell.ok().any(|m| m.all_alive == Some(false)) {
         text += &notes.mark(format!(
             "{where_}: spawning took longer than one sleep, so not all tasks were alive at once; \
              the peak is below that of this many live tasks."
         ));
     }
-    if cell.ok().any(|m| !m.overlapped) {
+    if cell.ok().any(|m| m.overlapped == Some(false)) {
         text += &notes.mark(format!(
             "{where_}: the sleeps did not overlap as they should."
         ));
@@ -857,7 +857,7 @@ mod tests {
     #[test]
     fn repeats_show_the_median_and_range_and_flag_runs_not_all_alive() {
         let mut slow = row("may", 10, 5.0, Status::Ok);
-        slow.measurement.all_alive = false;
+        slow.measurement.all_alive = Some(false);
         let md = rendered(
             vec![
                 row("may", 10, 4.0, Status::Ok),

@@ -176,7 +176,7 @@ fn generated_run(dir: &Path) {
                 });
                 m.wall_s = Some(10.0 + m.spawn_s.unwrap());
                 (m.tasks, m.completed, m.sleep_s) = (Some(tasks), Some(tasks), Some(10.0));
-                (m.all_alive, m.overlapped) = (true, true);
+                (m.all_alive, m.overlapped) = (Some(true), Some(true));
                 if (i + c) % 7 == 0 && tasks > 1 {
                     m.status = Status::Skipped;
                     m.error = Some("memory: needs about 52.2 GiB, 23.0 GiB is available".into());

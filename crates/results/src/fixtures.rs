@@ -13,8 +13,8 @@ pub fn row(runtime: &str, tasks: usize, peak_bytes: u64, status: Status) -> Row 
         measurement.tasks = Some(tasks);
         measurement.sleep_s = Some(10.0);
         measurement.completed = Some(tasks);
-        measurement.all_alive = true;
-        measurement.overlapped = true;
+        measurement.all_alive = Some(true);
+        measurement.overlapped = Some(true);
         measurement.peak_rss_bytes = Some(peak_bytes);
         measurement.spawn_s = Some(tasks as f64 / 1048576.0);
         measurement.wall_s = Some(10.0 + tasks as f64 / 1048576.0);

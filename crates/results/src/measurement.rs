@@ -53,10 +53,12 @@ pub struct Measurement {
     pub spawn_s: Option<f64>,
     /// From its `start` event to its `done` event.
     pub wall_s: Option<f64>,
-    /// Spawning took less than one sleep, so every task was alive at the same moment.
-    pub all_alive: bool,
-    /// The sleeps ran side by side: wall_s >= sleep and, for 2 tasks or more, < spawn_s + 2 sleeps.
-    pub overlapped: bool,
+    /// Spawning took less than one sleep, so every task was alive at the same moment; unknown
+    /// (null) for a program that does not speak the launch protocol.
+    pub all_alive: Option<bool>,
+    /// The sleeps ran side by side: wall_s >= sleep and, for 2 tasks or more, < spawn_s + 2
+    /// sleeps; unknown (null) as above.
+    pub overlapped: Option<bool>,
     /// The peak resident memory of the process alone: the highest of its VmHWM when it ended
     /// and of every VmHWM and VmRSS read while it ran.
     pub peak_rss_bytes: Option<u64>,
@@ -92,8 +94,8 @@ impl Measurement {
             completed: None,
             spawn_s: None,
             wall_s: None,
-            all_alive: false,
-            overlapped: false,
+            all_alive: None,
+            overlapped: None,
             peak_rss_bytes: None,
             ru_maxrss_bytes: None,
             user_s: None,
@@ -155,13 +157,13 @@ impl fmt::Display for Measurement {
             write!(f, ", ran {} (no launch events)", seconds(wall))?;
         }
         if let (Some(tasks), Some(sleep)) = (self.tasks, self.sleep_s) {
-            if !self.overlapped {
+            if self.overlapped == Some(false) {
                 write!(
                     f,
                     "; WARNING: the tasks did not overlap (sleeps of {sleep} s)"
                 )?;
             }
-            if !self.all_alive && tasks > 0 {
+            if self.all_alive == Some(false) && tasks > 0 {
                 write!(
                     f,
                     "; WARNING: not all tasks were alive at once (spawning took longer than one \
@@ -282,8 +284,8 @@ mod tests {
             row.measurement.to_string(),
             "tokio: 100000 tasks, peak 47.2 MiB (494 B/task), spawned in 0.10 s, done in 10.1 s"
         );
-        row.measurement.all_alive = false;
-        row.measurement.overlapped = false;
+        row.measurement.all_alive = Some(false);
+        row.measurement.overlapped = Some(false);
         let line = row.measurement.to_string();
         assert!(line.contains("did not overlap") && line.contains("not all tasks were alive"));
         let failed = Measurement::unmeasured("may", Status::Failed, "crashed".into());
