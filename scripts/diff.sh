@@ -1,18 +1,14 @@
 #!/usr/bin/env bash
 # Shows two implementations side by side: scripts/diff.sh tokio smol (or go java-virtual).
-# Every folder with a bench.toml is one (crates/bench-*/, peers/*/); its `source` is compared.
+# Every folder with a bench.toml is one (crates/bench-*/, peers/*/); its program's source is
+# compared.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-# name<TAB>source path, for every implementation.
-catalog() {
-  for manifest in crates/bench-*/bench.toml peers/*/bench.toml; do
-    [ -f "$manifest" ] || continue
-    name=$(sed -n 's/^name = "\(.*\)"$/\1/p' "$manifest")
-    source=$(sed -n 's/^source = "\(.*\)"$/\1/p' "$manifest")
-    printf '%s\t%s/%s\n' "$name" "$(dirname "$manifest")" "$source"
-  done
-}
+# name<TAB>source path, for every implementation, as the catalog finds them (a Rust crate's
+# manifest may leave its source to the defaults).
+listing=$(cargo run --quiet --locked -p catalog) || exit 1
+catalog() { printf '%s\n' "$listing"; }
 
 valid=$(catalog | cut -f1 | sort | tr '\n' ' ')
 if [ $# -ne 2 ]; then

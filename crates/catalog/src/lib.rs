@@ -4,7 +4,7 @@
 //! folder.
 //!
 //! ```toml
-//! name = "tokio"                 # the folder's name: crates/bench-tokio or peers/tokio
+//! name = "tokio"                 # the folder's name: crates/bench-tokio or peers/tokio [default]
 //! label = "tokio"                # as the tables show it [default: name]
 //! language = "Rust"
 //! model = "stackless"            # os-threads, stackful, stackless or event-loop
@@ -35,6 +35,12 @@
 //! mappings_per_task = 0
 //! io_uring = false
 //! ```
+//!
+//! A Rust crate (`crates/bench-<name>`) states only what differs from its defaults, which
+//! follow from its folder (see `defaults`): language, source, build, run, version,
+//! toolchain, install, self_report, [allocations], and in a [published] table all but `what`
+//! (`src/bin/published-<name>.rs`). Its manifest is then label, model, order, the preflight's
+//! bound, its memory note and what is its own.
 //!
 //! In commands, `{root}` is the repository, `{dir}` the folder, `{target}` Cargo's target
 //! directory and `{build}` a build directory of the implementation's own under it.
@@ -172,7 +178,7 @@ pub fn discover(root: &Path) -> Result<Vec<Implementation>, String> {
             if !path.is_file() {
                 continue;
             }
-            let manifest = read_manifest(&path)?;
+            let manifest = read_manifest(&path, defaults(name, parent == "crates"))?;
             if manifest.name != name {
                 return Err(format!(
                     "{}: name is '{}' but the folder says '{name}'",
@@ -193,11 +199,16 @@ pub fn discover(root: &Path) -> Result<Vec<Implementation>, String> {
     Ok(found)
 }
 
-fn read_manifest(path: &Path) -> Result<Manifest, String> {
+fn read_manifest(path: &Path, defaults: toml::Table) -> Result<Manifest, String> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let manifest: Manifest = toml::from_str(&text)
+    let stated: toml::Table = toml::from_str(&text)
         .map_err(|e| format!("{}: {}", path.display(), e.to_string().replace('\n', " ")))?;
+    let manifest: Manifest = toml::Value::Table(with_defaults(stated, defaults))
+        .try_into()
+        .map_err(|e: toml::de::Error| {
+            format!("{}: {}", path.display(), e.to_string().replace('\n', " "))
+        })?;
     if manifest.run.is_empty() || manifest.version.is_empty() || manifest.toolchain.is_empty() {
         return Err(format!(
             "{}: run, version and toolchain must each name a command",
@@ -205,6 +216,94 @@ fn read_manifest(path: &Path) -> Result<Manifest, String> {
         ));
     }
     Ok(manifest)
+}
+
+/// What a manifest states, over its defaults: a key it states wins, and a table it states
+/// ([published]) is filled in from the default table of that name.
+fn with_defaults(mut stated: toml::Table, defaults: toml::Table) -> toml::Table {
+    for (key, default) in defaults {
+        match (stated.get_mut(&key), default) {
+            (Some(toml::Value::Table(table)), toml::Value::Table(default)) => {
+                for (inner, value) in default {
+                    table.entry(inner).or_insert(value);
+                }
+            }
+            (Some(_), _) => {}
+            (None, toml::Value::Table(_)) if key == "published" => {}
+            (None, default) => {
+                stated.insert(key, default);
+            }
+        }
+    }
+    stated
+}
+
+/// The defaults of an implementation in `folder` named `name`: its name, and for a Rust
+/// crate (`crates/bench-<name>`) everything that follows from it: the harness's program in
+/// `src/main.rs`, built by Cargo, with its counting build and, where it stands for one, its
+/// published program in `src/bin/published-<name>.rs`.
+fn defaults(name: &str, rust_crate: bool) -> toml::Table {
+    let mut table = toml::Table::new();
+    table.insert("name".into(), name.into());
+    if !rust_crate {
+        return table;
+    }
+    let words = |words: &[&str]| toml::Value::Array(words.iter().map(|&w| w.into()).collect());
+    let package = format!("bench-{name}");
+    let cargo_build = [
+        "cargo",
+        "build",
+        "--release",
+        "--locked",
+        "--quiet",
+        "-p",
+        &package,
+    ];
+    let binary = format!("{{target}}/release/{package}");
+    let counting = [
+        &cargo_build[..],
+        &[
+            "--features",
+            "count-allocations",
+            "--target-dir",
+            "{target}/allocations",
+        ],
+    ]
+    .concat();
+    let published = format!("published-{name}");
+    let mut allocations = toml::Table::new();
+    allocations.insert("build".into(), toml::Value::Array(vec![words(&counting)]));
+    allocations.insert(
+        "run".into(),
+        words(&[&format!("{{target}}/allocations/release/{package}")]),
+    );
+    let mut published_table = toml::Table::new();
+    published_table.insert("source".into(), format!("src/bin/{published}.rs").into());
+    published_table.insert(
+        "build".into(),
+        toml::Value::Array(vec![words(
+            &[&cargo_build[..], &["--bin", &published]].concat(),
+        )]),
+    );
+    published_table.insert(
+        "run".into(),
+        words(&[&format!("{{target}}/release/{published}")]),
+    );
+    for (key, value) in [
+        ("language", "Rust".into()),
+        ("source", "src/main.rs".into()),
+        ("build", toml::Value::Array(vec![words(&cargo_build)])),
+        ("run", words(&[&binary])),
+        ("version", words(&[&binary, "--version"])),
+        ("toolchain", words(&["cargo", "--version"])),
+        ("install", "rustup, which reads rust-toolchain.toml".into()),
+        ("self_report", true.into()),
+        ("allocations", allocations.into()),
+        ("published", published_table.into()),
+    ] {
+        table.insert(key.into(), value);
+    }
+    table
 }
 
 /// The repository this crate is part of: where the implementations are.
@@ -519,6 +618,44 @@ mappings_per_task = 2
         assert!(
             error.contains("peers/echo/bench.toml") && error.contains("fibres"),
             "{error}"
+        );
+    }
+
+    /// A Rust crate's manifest states only what differs: the rest follows from its folder,
+    /// and what it states wins.
+    #[test]
+    fn a_rust_crate_gets_its_commands_from_its_folder() {
+        let root = tempfile::tempdir().unwrap();
+        let stated = "label = \"Rust demo\"\nmodel = \"stackless\"\norder = 1\n\
+                      bytes_per_task_bound = 1\n[published]\nwhat = \"a post\"\n";
+        write(root.path(), "crates/bench-demo", stated);
+        let own = format!("{stated}source = \"src/other.rs\"\n")
+            .replace("[published]\nwhat = \"a post\"\n", "");
+        write(root.path(), "crates/bench-own", &own);
+        let found = discover(root.path()).unwrap();
+        let demo = &found.iter().find(|i| i.name() == "demo").unwrap().manifest;
+        assert_eq!(demo.language, "Rust");
+        assert_eq!(
+            (demo.source.as_str(), demo.run.as_slice()),
+            (
+                "src/main.rs",
+                &["{target}/release/bench-demo".to_string()][..]
+            )
+        );
+        assert_eq!(demo.build[0].last().unwrap(), "bench-demo");
+        assert!(demo.self_report);
+        let counting = demo.allocations.as_ref().unwrap();
+        assert!(counting.build[0].contains(&"count-allocations".to_string()));
+        let published = demo.published.as_ref().unwrap();
+        assert_eq!(
+            (published.what.as_str(), published.source.as_str()),
+            ("a post", "src/bin/published-demo.rs")
+        );
+        assert_eq!(published.run, ["{target}/release/published-demo"]);
+        let own = &found.iter().find(|i| i.name() == "own").unwrap().manifest;
+        assert_eq!(
+            (own.source.as_str(), &own.published),
+            ("src/other.rs", &None)
         );
     }
 
