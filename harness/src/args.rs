@@ -11,7 +11,7 @@ pub struct Options {
 
 /// Why parsing did not give options: help or version was asked for, or the input is bad.
 #[derive(Debug, PartialEq)]
-pub enum Exit {
+pub enum EarlyExit {
     Help,
     Version,
     Usage(String),
@@ -34,7 +34,7 @@ pub fn usage(bin: &str) -> String {
     )
 }
 
-pub fn parse<I>(args: I) -> Result<Options, Exit>
+pub fn parse<I>(args: I) -> Result<Options, EarlyExit>
 where
     I: IntoIterator,
     I::Item: Into<std::ffi::OsString>,
@@ -45,8 +45,8 @@ where
     let mut sleep = DEFAULT_SLEEP;
     while let Some(arg) = parser.next().map_err(usage_error)? {
         match arg {
-            Short('h') | Long("help") => return Err(Exit::Help),
-            Short('V') | Long("version") => return Err(Exit::Version),
+            Short('h') | Long("help") => return Err(EarlyExit::Help),
+            Short('V') | Long("version") => return Err(EarlyExit::Version),
             Long("sleep") | Short('s') => {
                 let value = parser.value().map_err(usage_error)?;
                 sleep = parse_sleep(&value.to_string_lossy())?;
@@ -60,7 +60,7 @@ where
                 tasks = Some(parse_tasks(&value.to_string_lossy())?);
             }
             Value(value) => {
-                return Err(Exit::Usage(format!(
+                return Err(EarlyExit::Usage(format!(
                     "unexpected argument '{}': give one task count",
                     value.to_string_lossy()
                 )))
@@ -69,31 +69,31 @@ where
         }
     }
     let tasks = tasks.ok_or_else(|| {
-        Exit::Usage("missing task count: give a whole number like 100000, 100k or 1M".into())
+        EarlyExit::Usage("missing task count: give a whole number like 100000, 100k or 1M".into())
     })?;
     Ok(Options { tasks, sleep })
 }
 
-fn usage_error(error: lexopt::Error) -> Exit {
+fn usage_error(error: lexopt::Error) -> EarlyExit {
     let hint = match error {
         lexopt::Error::MissingValue { .. } => ": --sleep takes a number of seconds like 10 or 0.5",
         lexopt::Error::UnexpectedOption(_) => ": see --help",
         _ => "",
     };
-    Exit::Usage(format!("{}{hint}", error.to_string().replace('"', "'")))
+    EarlyExit::Usage(format!("{}{hint}", error.to_string().replace('"', "'")))
 }
 
 const NEGATIVE: &str = "must not be negative; ";
 
 /// Why `text` is not a task count.
-fn invalid_tasks(text: &str, why: &str) -> Exit {
-    Exit::Usage(format!(
+fn invalid_tasks(text: &str, why: &str) -> EarlyExit {
+    EarlyExit::Usage(format!(
         "invalid task count '{text}': {why}expected a whole number like 100000, 100k or 1M"
     ))
 }
 
 /// Parses `100000`, `100_000`, `100k` or `1M` (k = 1,000, M = 1,000,000).
-pub fn parse_tasks(text: &str) -> Result<usize, Exit> {
+pub fn parse_tasks(text: &str) -> Result<usize, EarlyExit> {
     let invalid = |why: &str| invalid_tasks(text, why);
     if text.starts_with('-') {
         return Err(invalid(NEGATIVE));
@@ -115,13 +115,13 @@ pub fn parse_tasks(text: &str) -> Result<usize, Exit> {
 }
 
 /// Parses a non-negative, finite number of seconds.
-pub fn parse_sleep(text: &str) -> Result<Duration, Exit> {
+pub fn parse_sleep(text: &str) -> Result<Duration, EarlyExit> {
     text.trim()
         .parse::<f64>()
         .ok()
         .and_then(|seconds| Duration::try_from_secs_f64(seconds).ok())
         .ok_or_else(|| {
-            Exit::Usage(format!(
+            EarlyExit::Usage(format!(
                 "invalid sleep '{text}': expected a number of seconds >= 0 like 10 or 0.5"
             ))
         })
@@ -131,7 +131,7 @@ pub fn parse_sleep(text: &str) -> Result<Duration, Exit> {
 mod tests {
     use super::*;
 
-    fn parse_line(line: &str) -> Result<Options, Exit> {
+    fn parse_line(line: &str) -> Result<Options, EarlyExit> {
         parse(line.split_whitespace())
     }
 
@@ -170,10 +170,10 @@ mod tests {
 
     #[test]
     fn help_and_version_are_not_errors() {
-        assert_eq!(parse_line("--help"), Err(Exit::Help));
-        assert_eq!(parse_line("-h"), Err(Exit::Help));
-        assert_eq!(parse_line("--version"), Err(Exit::Version));
-        assert_eq!(parse_line("10 -V"), Err(Exit::Version));
+        assert_eq!(parse_line("--help"), Err(EarlyExit::Help));
+        assert_eq!(parse_line("-h"), Err(EarlyExit::Help));
+        assert_eq!(parse_line("--version"), Err(EarlyExit::Version));
+        assert_eq!(parse_line("10 -V"), Err(EarlyExit::Version));
     }
 
     /// Every bad input is a usage error whose message names the bad value.
@@ -200,7 +200,7 @@ mod tests {
         ];
         for (line, expected) in cases {
             match parse_line(line) {
-                Err(Exit::Usage(message)) => assert!(
+                Err(EarlyExit::Usage(message)) => assert!(
                     message.contains(expected),
                     "{line:?}: {message:?} should contain {expected:?}"
                 ),

@@ -27,7 +27,7 @@ pub mod report;
 pub use report::Report;
 
 use events::{Event, Events};
-use report::{exit, Status};
+use report::{exit, ReportStatus};
 use std::cell::Cell;
 use std::io::Write;
 use std::time::{Duration, Instant};
@@ -57,12 +57,12 @@ pub struct Run {
     events: Events,
     /// Threads the OS accepted so far, counted by `spawned`.
     threads_started: Cell<u64>,
-    spawned: Option<(Duration, proc::Status)>,
+    spawned: Option<(Duration, proc::ProcStatus)>,
     /// Tasks joined so far, and of those, the ones that succeeded.
     joined: usize,
     completed: usize,
     /// The highest reading of this process taken while its tasks were joined.
-    while_joining: Option<proc::Status>,
+    while_joining: Option<proc::ProcStatus>,
     /// The counting allocator's counters when the launch began and when it ended.
     heap: (heap::Heap, heap::Heap),
 }
@@ -89,15 +89,15 @@ impl Run {
     {
         let options = match args::parse(args) {
             Ok(options) => options,
-            Err(args::Exit::Help) => {
+            Err(args::EarlyExit::Help) => {
                 println!("{}", args::usage(&program_name(runtime)));
                 std::process::exit(exit::OK)
             }
-            Err(args::Exit::Version) => {
+            Err(args::EarlyExit::Version) => {
                 println!("{}", version_line(runtime));
                 std::process::exit(exit::OK)
             }
-            Err(args::Exit::Usage(message)) => {
+            Err(args::EarlyExit::Usage(message)) => {
                 eprintln!("error: {message}");
                 std::process::exit(exit::USAGE)
             }
@@ -126,7 +126,7 @@ impl Run {
     /// would be at the end anyway, so that this process's own readings include it.
     fn begin(&mut self) {
         let now = Duration::ZERO;
-        let rehearsal = self.report(now, now, proc::Status::default());
+        let rehearsal = self.report(now, now, proc::ProcStatus::default());
         std::hint::black_box((rehearsal.to_json(), rehearsal.to_string()));
         self.heap.0 = heap::Heap::now();
         self.started = Instant::now();
@@ -136,7 +136,7 @@ impl Run {
 
     /// Marks the end of the launch phase: every task has been spawned.
     pub fn all_spawned(&mut self) {
-        self.spawned = Some((self.started.elapsed(), proc::Status::read()));
+        self.spawned = Some((self.started.elapsed(), proc::ProcStatus::read()));
         self.heap.1 = heap::Heap::now();
         self.events.send(Event::Spawned { tasks: self.tasks });
     }
@@ -146,7 +146,7 @@ impl Run {
     /// end of their sleep (the runtime queues them all at once), while they are joined.
     pub fn joined(&mut self, ok: bool) {
         if self.joined.is_multiple_of(READ_EVERY_JOINS) {
-            let status = proc::Status::read();
+            let status = proc::ProcStatus::read();
             let highest = self
                 .while_joining
                 .map_or(0, |s| s.peak_rss_bytes.max(s.rss_bytes));
@@ -209,14 +209,14 @@ impl Run {
         self.events.send(Event::Done {
             completed: self.completed,
         });
-        let (spawn, at_spawn) = self.spawned.unwrap_or((wall, proc::Status::read()));
+        let (spawn, at_spawn) = self.spawned.unwrap_or((wall, proc::ProcStatus::read()));
         let mut report = self.report(wall, spawn, at_spawn);
         report.completed = self.completed;
         if self.completed < self.tasks {
-            report.status = Status::Failed;
+            report.status = ReportStatus::Failed;
         }
         let code = match report.status {
-            Status::Ok => exit::OK,
+            ReportStatus::Ok => exit::OK,
             _ => exit::FAILED,
         };
         emit(&report, code)
@@ -225,8 +225,8 @@ impl Run {
     /// Reports a run that could not go on, and exits with `code`.
     pub fn fail(&self, message: String, code: i32) -> ! {
         let elapsed = self.started.elapsed();
-        let mut report = self.report(elapsed, elapsed, proc::Status::read());
-        report.status = Status::Failed;
+        let mut report = self.report(elapsed, elapsed, proc::ProcStatus::read());
+        report.status = ReportStatus::Failed;
         report.error = Some(message);
         report.all_alive = false;
         report.overlapped = false;
@@ -237,7 +237,7 @@ impl Run {
     /// VmHWM from per-CPU counters that can lag by a few hundred KiB, and only when memory
     /// is about to be freed, while VmRSS is exact: so the plateau read while every task was
     /// alive can be above the VmHWM read at the end.
-    fn peak_rss_bytes(&self, at_spawn: &proc::Status, end: &proc::Status) -> u64 {
+    fn peak_rss_bytes(&self, at_spawn: &proc::ProcStatus, end: &proc::ProcStatus) -> u64 {
         [Some(at_spawn), self.while_joining.as_ref(), Some(end)]
             .into_iter()
             .flatten()
@@ -246,8 +246,8 @@ impl Run {
             .unwrap_or(0)
     }
 
-    fn report(&self, wall: Duration, spawn: Duration, at_spawn: proc::Status) -> Report {
-        let end = proc::Status::read();
+    fn report(&self, wall: Duration, spawn: Duration, at_spawn: proc::ProcStatus) -> Report {
+        let end = proc::ProcStatus::read();
         let usage = proc::Usage::read();
         let sleep_s = self.sleep.as_secs_f64();
         let (spawn_s, wall_s) = (spawn.as_secs_f64(), wall.as_secs_f64());
@@ -255,7 +255,7 @@ impl Run {
             runtime: self.runtime.to_string(),
             tasks: self.tasks,
             sleep_s,
-            status: Status::Ok,
+            status: ReportStatus::Ok,
             error: None,
             completed: 0,
             spawn_s,

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 /// The fields of `/proc/self/status` that a run reports.
 #[derive(Debug, Default, Clone, Copy)]
-pub struct Status {
+pub struct ProcStatus {
     /// VmHWM: the peak resident set of this process alone, as the kernel recorded it.
     pub peak_rss_bytes: u64,
     /// VmRSS: the resident set now, summed exactly over the kernel's per-CPU counters.
@@ -15,16 +15,16 @@ pub struct Status {
     pub threads: u64,
 }
 
-impl Status {
+impl ProcStatus {
     /// Reads `/proc/self/status`; a field the kernel does not give stays 0.
-    pub fn read() -> Status {
+    pub fn read() -> ProcStatus {
         std::fs::read_to_string("/proc/self/status")
-            .map(|text| Status::parse(&text))
+            .map(|text| ProcStatus::parse(&text))
             .unwrap_or_default()
     }
 
-    pub fn parse(text: &str) -> Status {
-        let mut status = Status::default();
+    pub fn parse(text: &str) -> ProcStatus {
+        let mut status = ProcStatus::default();
         for line in text.lines() {
             let Some((key, value)) = line.split_once(':') else {
                 continue;
@@ -90,7 +90,7 @@ mod tests {
     fn parses_status_fields_in_bytes() {
         let text =
             "Name:\tx\nVmHWM:\t    3072 kB\nVmRSS:\t  2048 kB\nVmPTE:\t 60 kB\nThreads:\t7\n";
-        let status = Status::parse(text);
+        let status = ProcStatus::parse(text);
         assert_eq!(status.peak_rss_bytes, 3072 * 1024);
         assert_eq!(status.rss_bytes, 2048 * 1024);
         assert_eq!(status.page_tables_bytes, 60 * 1024);
@@ -99,7 +99,7 @@ mod tests {
 
     #[test]
     fn reads_this_process() {
-        let status = Status::read();
+        let status = ProcStatus::read();
         assert!(status.peak_rss_bytes > 0);
         assert!(status.threads >= 1);
         assert!(Usage::read().max_rss_bytes > 0);

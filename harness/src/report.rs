@@ -10,7 +10,7 @@ pub struct Report {
     pub runtime: String,
     pub tasks: usize,
     pub sleep_s: f64,
-    pub status: Status,
+    pub status: ReportStatus,
     pub error: Option<String>,
     /// Tasks whose join succeeded, counted one by one.
     pub completed: usize,
@@ -40,7 +40,7 @@ pub struct Report {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Status {
+pub enum ReportStatus {
     Ok,
     Failed,
 }
@@ -122,7 +122,7 @@ mod tests {
             runtime: "tokio".into(),
             tasks: 100_000,
             sleep_s: 10.0,
-            status: Status::Ok,
+            status: ReportStatus::Ok,
             error: None,
             completed: 100_000,
             spawn_s: 0.1,

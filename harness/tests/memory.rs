@@ -1,7 +1,7 @@
 //! The harness's own measurement, checked in a child process of known behaviour: this test
 //! binary runs itself again with `CHILD` set to the case the child should act out.
 
-use harness::report::{Report, Status, MIB};
+use harness::report::{Report, ReportStatus, MIB};
 use harness::Run;
 use std::process::Command;
 
@@ -66,7 +66,10 @@ fn mib(bytes: u64) -> f64 {
 #[test]
 fn peak_counts_memory_touched_and_freed() {
     let (code, bare) = in_child("nothing");
-    assert_eq!((code, bare.status, bare.completed), (0, Status::Ok, 1));
+    assert_eq!(
+        (code, bare.status, bare.completed),
+        (0, ReportStatus::Ok, 1)
+    );
     let (_, touched) = in_child("touch-64-mib-then-free");
     let added = mib(touched.peak_rss_bytes) - mib(bare.peak_rss_bytes);
     assert!(
@@ -81,7 +84,7 @@ fn refused_thread_is_an_os_limit() {
     let (code, report) = in_child("thread-refused");
     assert_eq!(
         (code, report.status, report.completed),
-        (3, Status::Failed, 0)
+        (3, ReportStatus::Failed, 0)
     );
     let error = report.error.unwrap();
     assert!(

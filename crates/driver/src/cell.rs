@@ -7,8 +7,8 @@ use results::{Measurement, Status};
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
-/// What one cell asks.
-pub struct Cell<'a> {
+/// What one cell asks: one run of one implementation at one task count.
+pub struct CellRun<'a> {
     pub implementation: &'a Implementation,
     pub version: Option<&'a str>,
     /// The program and its arguments: the implementation's run command, or another build's.
@@ -40,7 +40,7 @@ impl Measured {
     }
 }
 
-impl Cell<'_> {
+impl CellRun<'_> {
     /// What the cell gave; none when the driver was interrupted (the cell was stopped and
     /// measured nothing).
     pub fn run(&self, interrupted: &AtomicBool) -> Option<Measured> {

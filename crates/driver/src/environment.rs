@@ -3,7 +3,7 @@
 
 use crate::preflight::limits_now;
 use catalog::Implementation;
-use results::env::{Implementation as Found, Meter, PublishedProgram};
+use results::env::{ImplementationRecord, Meter, PublishedProgram};
 use results::Env;
 use std::collections::BTreeMap;
 use std::process::Command;
@@ -32,7 +32,10 @@ pub fn meminfo(key: &str) -> Option<u64> {
 }
 
 /// An implementation as this run found it: its version, or why it cannot run here.
-pub fn found(implementation: &Implementation, available: Result<String, String>) -> Found {
+pub fn found(
+    implementation: &Implementation,
+    available: Result<String, String>,
+) -> ImplementationRecord {
     let manifest = &implementation.manifest;
     let mut command = implementation.display(&implementation.expand(&manifest.run));
     command.extend(["<TASKS>".into(), "--sleep".into(), "<SECONDS>".into()]);
@@ -49,7 +52,7 @@ pub fn found(implementation: &Implementation, available: Result<String, String>)
             difference: published.difference.clone(),
         }
     });
-    Found {
+    ImplementationRecord {
         label: implementation.label().to_string(),
         language: manifest.language.clone(),
         model: manifest.model.describe().to_string(),
@@ -66,7 +69,7 @@ pub fn found(implementation: &Implementation, available: Result<String, String>)
 pub fn describe(
     command_line: &[String],
     limits_raised: bool,
-    implementations: BTreeMap<String, Found>,
+    implementations: BTreeMap<String, ImplementationRecord>,
     interval: Duration,
 ) -> Env {
     // Results being written are not a change to the code that measured them.

@@ -8,7 +8,7 @@ mod plan;
 mod preflight;
 mod raise;
 
-use cell::{Cell, Measured};
+use cell::{CellRun, Measured};
 use plan::{Args, Build, Plan, Planned};
 use results::format::{mib, thousands};
 use results::measurement::{COUNTING_BUILD, PUBLISHED_BUILD};
@@ -261,7 +261,7 @@ fn measure_cell(
         Build::Counting => implementation.counting_command(tasks, sleep_s)?,
         Build::Published => implementation.published_command(tasks, sleep_s)?,
     };
-    let cell = Cell {
+    let cell = CellRun {
         implementation,
         version: state.as_deref().ok(),
         command,

@@ -87,9 +87,9 @@ impl Args {
     }
 }
 
-fn usage_message(exit: harness::args::Exit) -> String {
+fn usage_message(exit: harness::args::EarlyExit) -> String {
     match exit {
-        harness::args::Exit::Usage(message) => message,
+        harness::args::EarlyExit::Usage(message) => message,
         _ => String::new(),
     }
 }

@@ -17,7 +17,7 @@ pub use cgroup::remove_orphans as remove_orphaned_cgroups;
 pub use process::DEFAULT_INTERVAL;
 
 use harness::events::Event;
-use harness::proc::Status;
+use harness::proc::ProcStatus;
 use process::{Exit, Process, Start};
 use results::timeline::{Recorder, Timeline};
 use results::{Measurement, Status as RunStatus};
@@ -116,7 +116,7 @@ struct Seen {
 
 impl Seen {
     /// A reading `at` after the start: the process's status and its cgroup's usage.
-    fn add(&mut self, at: Duration, status: &Status, cgroup_bytes: Option<u64>) {
+    fn add(&mut self, at: Duration, status: &ProcStatus, cgroup_bytes: Option<u64>) {
         self.samples += 1;
         self.peak = self.peak.max(status.peak_rss_bytes).max(status.rss_bytes);
         self.threads = self.threads.max(status.threads);

@@ -2,7 +2,7 @@
 //! before exec, traced so that it stops as it exits (its memory is still there to read), and
 //! read from /proc while it runs.
 
-use harness::proc::Status;
+use harness::proc::ProcStatus;
 use std::ffi::OsString;
 use std::fs::File;
 use std::io::Read;
@@ -38,7 +38,7 @@ pub struct Exit {
     pub status: libc::c_int,
     pub usage: libc::rusage,
     /// /proc/<pid>/status as the process exited, before its memory was released.
-    pub at_exit: Option<Status>,
+    pub at_exit: Option<ProcStatus>,
 }
 
 impl Process {
@@ -116,7 +116,7 @@ impl Process {
     }
 
     /// /proc/<pid>/status now; a process gone or a zombie gives none of its memory.
-    pub fn status(&self) -> Option<Status> {
+    pub fn status(&self) -> Option<ProcStatus> {
         let name = c"status";
         // SAFETY: openat reads a NUL-terminated name relative to a directory we hold.
         let fd = unsafe {
@@ -133,7 +133,7 @@ impl Process {
         let mut file = unsafe { File::from_raw_fd(fd) };
         let mut text = String::new();
         file.read_to_string(&mut text).ok()?;
-        Some(Status::parse(&text))
+        Some(ProcStatus::parse(&text))
     }
 
     /// Waits for the end, reading the process as it stops at its exit and passing on every

@@ -973,7 +973,7 @@ mod tests {
         ]);
         results.env.implementations.insert(
             "tokio".into(),
-            results::env::Implementation {
+            results::env::ImplementationRecord {
                 label: "Rust tokio".into(),
                 memory_note: Some("one cell per task".into()),
                 ..Default::default()

@@ -146,7 +146,7 @@ fn generated_run(dir: &Path) {
         let variant_of = (i % 5 == 4).then(|| format!("impl-{:02}", i - 1));
         env.implementations.insert(
             name.clone(),
-            results::env::Implementation {
+            results::env::ImplementationRecord {
                 label: format!("{language} implementation number {i} with a long label"),
                 language: language.into(),
                 variant_of,

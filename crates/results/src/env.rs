@@ -18,7 +18,7 @@ pub struct Env {
     pub distribution: Option<String>,
     pub rustc: Option<String>,
     /// Every implementation the run was asked for, by name.
-    pub implementations: BTreeMap<String, Implementation>,
+    pub implementations: BTreeMap<String, ImplementationRecord>,
     /// The limits that bound the runs, by name, as the preflight read them.
     pub limits: BTreeMap<String, String>,
     pub limits_raised_for_the_run: bool,
@@ -130,7 +130,7 @@ fn field<T: std::fmt::Debug>(what: &str, before: &T, after: &T) -> (String, Stri
 /// One implementation as this run found it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
-pub struct Implementation {
+pub struct ImplementationRecord {
     pub label: String,
     pub language: String,
     /// OS threads, stackful, stackless or event loop.
@@ -193,10 +193,10 @@ mod tests {
         };
         env.implementations.insert(
             "go".into(),
-            Implementation {
+            ImplementationRecord {
                 label: "Go".into(),
                 unavailable: Some("no toolchain: run scripts/install-peers.sh".into()),
-                ..Implementation::default()
+                ..ImplementationRecord::default()
             },
         );
         env.meter.cgroup = Some("v1".into());
@@ -224,10 +224,10 @@ mod tests {
         env.limits.insert(THREADS_RUNNING.into(), "300".into());
         env.implementations.insert(
             "tokio".into(),
-            Implementation {
+            ImplementationRecord {
                 version: Some("tokio 1.54.1".into()),
                 command: vec!["bench-tokio".into()],
-                ..Implementation::default()
+                ..ImplementationRecord::default()
             },
         );
         env
@@ -241,7 +241,7 @@ mod tests {
         later.command = "scripts/bench.sh --runtimes smol".into();
         later.limits.insert(THREADS_RUNNING.into(), "412".into());
         later.memory_available_bytes = Some(1);
-        later.implementations = BTreeMap::from([("smol".into(), Implementation::default())]);
+        later.implementations = BTreeMap::from([("smol".into(), ImplementationRecord::default())]);
         assert_eq!(first.differs_from(&later), None);
 
         let mut merged = first.clone();

@@ -235,7 +235,7 @@ mod tests {
             runtime: "tokio".into(),
             tasks: 1,
             sleep_s: 1.0,
-            status: harness::report::Status::Ok,
+            status: harness::report::ReportStatus::Ok,
             error: None,
             completed: 1,
             spawn_s: 0.0,
