@@ -322,7 +322,7 @@ fn progress(row: &Row, plan: &Plan, cells: usize) -> String {
     let mut line = format!(
         "[{}/{cells}] {} {}",
         row.index,
-        m.runtime,
+        m.implementation,
         thousands(row.cell_tasks)
     );
     if let Some(build) = &row.build {

@@ -17,9 +17,10 @@ pub struct Args {
     /// 1 s sleep and up to 100k tasks: the whole matrix in about a minute.
     #[arg(long)]
     pub quick: bool,
-    /// Implementations to run, comma-separated, by folder name [default: all].
-    #[arg(long, value_delimiter = ',')]
-    pub runtimes: Vec<String>,
+    /// Implementations to run, comma-separated, by folder name [default: all]. Also
+    /// --runtimes, its former name.
+    #[arg(long, value_delimiter = ',', alias = "runtimes")]
+    pub implementations: Vec<String>,
     /// Task counts, comma-separated, like 1,10k,1M [default: 1,10k,100k,1M].
     #[arg(long, value_delimiter = ',', allow_negative_numbers = true, value_parser = parse_tasks)]
     pub tasks: Vec<usize>,
@@ -229,9 +230,9 @@ fn given_twice<T: PartialEq + std::fmt::Display>(values: &[T]) -> Option<&T> {
 
 impl Plan {
     pub fn from(args: &Args, found: Vec<Implementation>) -> Result<Plan, String> {
-        if let Some(twice) = given_twice(&args.runtimes) {
+        if let Some(twice) = given_twice(&args.implementations) {
             return Err(format!(
-                "runtime '{twice}' is given twice in --runtimes: give each once"
+                "implementation '{twice}' is given twice in --implementations: give each once"
             ));
         }
         if let Some(twice) = given_twice(&args.tasks) {
@@ -240,16 +241,20 @@ impl Plan {
             ));
         }
         let names: Vec<&str> = found.iter().map(Implementation::name).collect();
-        if let Some(unknown) = args.runtimes.iter().find(|r| !names.contains(&r.as_str())) {
+        if let Some(unknown) = args
+            .implementations
+            .iter()
+            .find(|r| !names.contains(&r.as_str()))
+        {
             return Err(format!(
-                "unknown runtime '{unknown}': expected one of {}",
+                "unknown implementation '{unknown}': expected one of {}",
                 names.join(", ")
             ));
         }
-        let implementations = match args.runtimes.is_empty() {
+        let implementations = match args.implementations.is_empty() {
             true => found,
             false => args
-                .runtimes
+                .implementations
                 .iter()
                 .filter_map(|name| found.iter().find(|i| i.name() == name).cloned())
                 .collect(),
@@ -402,7 +407,8 @@ mod tests {
     }
 
     #[test]
-    fn task_counts_are_sorted_and_runtimes_kept_in_the_order_given() {
+    fn task_counts_are_sorted_and_implementations_kept_in_the_order_given() {
+        // --runtimes is the former name of --implementations, kept for old commands.
         let plan = plan("--tasks 1M,10,1k --runtimes smol,tokio --timeout 2.5").unwrap();
         assert_eq!(plan.tasks, [10, 1000, 1_000_000]);
         assert_eq!(plan.names(), ["smol", "tokio"]);
@@ -411,7 +417,7 @@ mod tests {
 
     #[test]
     fn fidelity_runs_each_published_program_in_turn_with_its_implementation_three_times() {
-        let fidelity = plan("--runtimes floor,nodejs --tasks 1k,100k --fidelity").unwrap();
+        let fidelity = plan("--implementations floor,nodejs --tasks 1k,100k --fidelity").unwrap();
         let cells: Vec<(&str, usize, usize, Build)> = fidelity
             .cells()
             .iter()
@@ -443,7 +449,8 @@ mod tests {
 
     #[test]
     fn counting_builds_run_after_the_matrix_at_the_counts_up_to_100k() {
-        let plan = plan("--runtimes floor,go --tasks 1,1k,1M --repeat 2 --allocations").unwrap();
+        let plan =
+            plan("--implementations floor,go --tasks 1,1k,1M --repeat 2 --allocations").unwrap();
         let cells: Vec<(&str, usize, usize, Build)> = plan
             .cells()
             .iter()
@@ -466,7 +473,7 @@ mod tests {
 
     #[test]
     fn some_counts_can_run_fewer_times() {
-        let fewer = plan_of("--runtimes floor --tasks 1k,10M --repeat 3 --repeat-at 10M=1");
+        let fewer = plan_of("--implementations floor --tasks 1k,10M --repeat 3 --repeat-at 10M=1");
         assert_eq!((fewer.runs_at(1000), fewer.runs_at(10_000_000)), (3, 1));
         assert_eq!(fewer.cells().len(), 4);
         let fidelity = plan_of("--tasks 100k,1M --fidelity --repeat-at 1M=1");
@@ -519,16 +526,19 @@ mod tests {
             ),
             ("--tasks 1,1", "task count 1 is given twice"),
             ("--tasks 1k,1000", "task count 1000 is given twice"),
-            ("--runtimes tokio,tokio", "runtime 'tokio' is given twice"),
             (
-                "--runtimes tokio --runtimes tokio",
-                "runtime 'tokio' is given twice",
+                "--implementations tokio,tokio",
+                "implementation 'tokio' is given twice",
+            ),
+            (
+                "--implementations tokio --runtimes tokio",
+                "implementation 'tokio' is given twice",
             ),
             ("--repeat 0", "invalid repeat '0'"),
             ("--repeat -1", "invalid repeat '-1'"),
             (
-                "--runtimes nope",
-                "unknown runtime 'nope': expected one of threads, threads-64k",
+                "--implementations nope",
+                "unknown implementation 'nope': expected one of threads, threads-64k",
             ),
         ] {
             let error = plan(line)

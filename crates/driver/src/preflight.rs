@@ -57,7 +57,7 @@ pub fn estimated_bytes(implementation: &Implementation, tasks: usize, done: &[Ro
     let measured = done
         .iter()
         .filter(|row| row.is_ok() && row.measurement.all_alive == Some(true))
-        .filter(|row| row.measurement.runtime == manifest.name)
+        .filter(|row| row.measurement.implementation == manifest.name)
         .filter(|row| row.cell_tasks >= 1000 && row.cell_tasks < tasks)
         .max_by_key(|row| row.cell_tasks);
     let per_task = match measured {

@@ -35,10 +35,10 @@ fn rows(out: &Path) -> Vec<serde_json::Value> {
         .collect()
 }
 
-/// This repository's built bench binary for `runtime`, built now so that a test stands alone.
-fn built(runtime: &str) -> PathBuf {
+/// This repository's built bench binary for `implementation`, built now so that a test stands alone.
+fn built(implementation: &str) -> PathBuf {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let package = format!("bench-{runtime}");
+    let package = format!("bench-{implementation}");
     let status = Command::new(env!("CARGO"))
         .args(["build", "--release", "--quiet", "--locked", "-p", &package])
         .current_dir(&root)
@@ -95,11 +95,11 @@ impl Stand {
 }
 
 #[test]
-fn runs_two_runtimes_into_results_env_and_report() {
+fn runs_two_implementations_into_results_env_and_report() {
     let _drivers = drivers_may_start();
     let out = temp_dir("e2e");
     let output = driver(&[
-        "--runtimes",
+        "--implementations",
         "tokio,smol",
         "--tasks",
         "1,100",
@@ -130,8 +130,8 @@ fn runs_two_runtimes_into_results_env_and_report() {
             row["runtime_version"],
             format!(
                 "{} {}",
-                row["runtime"].as_str().unwrap(),
-                harness::runtime_version(row["runtime"].as_str().unwrap())
+                row["implementation"].as_str().unwrap(),
+                harness::runtime_version(row["implementation"].as_str().unwrap())
             )
         );
     }
@@ -139,7 +139,7 @@ fn runs_two_runtimes_into_results_env_and_report() {
         .iter()
         .map(|r| {
             (
-                r["runtime"].as_str().unwrap(),
+                r["implementation"].as_str().unwrap(),
                 r["cell_tasks"].as_u64().unwrap(),
             )
         })
@@ -189,7 +189,7 @@ fn runs_two_runtimes_into_results_env_and_report() {
         let text: String = doc.descendants().filter_map(|n| n.text()).collect();
         assert!(
             text.contains("Rust tokio") && text.contains("Rust smol"),
-            "{chart} names every runtime"
+            "{chart} names every implementation"
         );
     }
 }
@@ -201,7 +201,7 @@ fn the_counting_build_runs_after_the_matrix_and_says_so() {
     let _drivers = drivers_may_start();
     let out = temp_dir("allocations");
     let output = driver(&[
-        "--runtimes",
+        "--implementations",
         "floor",
         "--tasks",
         "1k",
@@ -331,18 +331,21 @@ fn bad_input_is_one_line_naming_it_and_exit_2() {
     std::fs::write(&manifest, text.replace("event-loop", "fibres")).unwrap();
     let cases: &[(&[&str], &str)] = &[
         (
-            &["--runtimes", "nope"],
-            "unknown runtime 'nope': expected one of threads, threads-64k",
+            &["--implementations", "nope"],
+            "unknown implementation 'nope': expected one of threads, threads-64k",
         ),
-        (&["--runtimes", ""], "unknown runtime ''"),
-        (&["--runtimes", "tokio,"], "unknown runtime ''"),
+        (&["--implementations", ""], "unknown implementation ''"),
         (
-            &["--runtimes", "tokio,tokio"],
-            "runtime 'tokio' is given twice",
+            &["--implementations", "tokio,"],
+            "unknown implementation ''",
         ),
         (
-            &["--runtimes", "tokio", "--runtimes", "tokio"],
-            "runtime 'tokio' is given twice",
+            &["--implementations", "tokio,tokio"],
+            "implementation 'tokio' is given twice",
+        ),
+        (
+            &["--implementations", "tokio", "--implementations", "tokio"],
+            "implementation 'tokio' is given twice",
         ),
         (&["--tasks", "abc"], "invalid task count 'abc'"),
         (
@@ -484,7 +487,10 @@ fn a_cell_dies_with_a_killed_driver_and_its_cgroup_with_the_next_start() {
     let rows = rows(&out);
     assert_eq!(rows.len(), 1, "{rows:?}");
     assert_eq!(
-        (rows[0]["runtime"].as_str(), rows[0]["status"].as_str()),
+        (
+            rows[0]["implementation"].as_str(),
+            rows[0]["status"].as_str()
+        ),
         (Some("smol"), Some("ok"))
     );
 
@@ -495,7 +501,7 @@ fn a_cell_dies_with_a_killed_driver_and_its_cgroup_with_the_next_start() {
     }
     let next = temp_dir("sigkill-next");
     let output = driver(&[
-        "--runtimes",
+        "--implementations",
         "smol",
         "--tasks",
         "1",

@@ -212,7 +212,7 @@ fn the_command_line_prints_one_line_and_mirrors_the_exit() {
     assert_eq!(output.status.code(), Some(3));
     assert_eq!(stdout.lines().count(), 1, "{stdout}");
     let m: results::Measurement = serde_json::from_str(&stdout).unwrap();
-    assert_eq!((m.runtime.as_str(), m.exit_code), ("sh", Some(3)));
+    assert_eq!((m.implementation.as_str(), m.exit_code), ("sh", Some(3)));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
         stderr.starts_with("hello\n"),

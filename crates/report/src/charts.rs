@@ -46,16 +46,16 @@ fn styles(summary: &Summary) -> BTreeMap<String, Style> {
     let mut taken: BTreeMap<(&str, bool), usize> = BTreeMap::new();
     let mut markers: BTreeMap<&str, Marker> = BTreeMap::new();
     let mut styles = BTreeMap::new();
-    for runtime in &summary.runtimes {
-        let language = summary.language(runtime);
-        let base = summary.variant_of(runtime);
+    for implementation in &summary.implementations {
+        let language = summary.language(implementation);
+        let base = summary.variant_of(implementation);
         let seen = taken.entry((language, base.is_some())).or_default();
         let (dark, light) = language_colors(language);
         let marker = match base.and_then(|base| markers.get(base)) {
             Some(marker) => *marker,
             None => Marker::ALL[*seen % Marker::ALL.len()],
         };
-        markers.insert(runtime, marker);
+        markers.insert(implementation, marker);
         // Past the dashes, a darker shade of the colour keeps each style its own.
         let color = if base.is_some() { light } else { dark };
         let style = Style {
@@ -64,7 +64,7 @@ fn styles(summary: &Summary) -> BTreeMap<String, Style> {
             marker,
         };
         *seen += 1;
-        styles.insert(runtime.clone(), style);
+        styles.insert(implementation.clone(), style);
     }
     styles
 }
@@ -195,21 +195,21 @@ fn peak_bars(
     tasks: usize,
 ) -> BarChart {
     let bars = summary
-        .runtimes
+        .implementations
         .iter()
-        .map(|runtime| {
-            let cell = summary.cell(runtime, tasks);
+        .map(|implementation| {
+            let cell = summary.cell(implementation, tasks);
             let peak = cell.and_then(Cell::peak_mib);
             let range = cell
                 .filter(|cell| cell.ok().count() > 1)
                 .and_then(Cell::peak_mib_range);
             let alive = cell.is_none_or(|cell| cell.ok().all(|m| m.all_alive != Some(false)));
             Bar {
-                label: summary.label(runtime),
+                label: summary.label(implementation),
                 parts: peak
                     .map(|value| Part {
                         value,
-                        color: styles[runtime].color.clone(),
+                        color: styles[implementation].color.clone(),
                     })
                     .into_iter()
                     .collect(),
@@ -219,7 +219,7 @@ fn peak_bars(
                     (Some(_), false) => Some("not all alive at once".into()),
                     _ => None,
                 },
-                marks: published_marks(published, runtime, tasks),
+                marks: published_marks(published, implementation, tasks),
             }
         })
         .collect();
@@ -242,13 +242,13 @@ fn peak_bars(
 }
 
 /// The published figures for `runtime` at `tasks`, one mark per source that has one.
-fn published_marks(published: &Published, runtime: &str, tasks: usize) -> Vec<Mark> {
+fn published_marks(published: &Published, implementation: &str, tasks: usize) -> Vec<Mark> {
     published
         .sources
         .iter()
         .enumerate()
         .filter_map(|(kind, source)| {
-            let figure = source.figure(runtime, tasks)?;
+            let figure = source.figure(implementation, tasks)?;
             Some(Mark {
                 kind,
                 value: as_mib(figure, &source.unit),
@@ -261,9 +261,9 @@ fn published_marks(published: &Published, runtime: &str, tasks: usize) -> Vec<Ma
 /// there, OS threads included), else the largest count with a kernel figure.
 fn kernel_chart_tasks(summary: &Summary) -> Option<usize> {
     let has_kernel = |tasks: usize| {
-        summary.runtimes.iter().any(|runtime| {
+        summary.implementations.iter().any(|implementation| {
             summary
-                .cell(runtime, tasks)
+                .cell(implementation, tasks)
                 .is_some_and(|cell| cell.kernel_mib().is_some())
         })
     };
@@ -278,16 +278,16 @@ fn kernel_chart_tasks(summary: &Summary) -> Option<usize> {
 fn kernel_bars(summary: &Summary, styles: &BTreeMap<String, Style>, tasks: usize) -> BarChart {
     const KERNEL: &str = "#374151";
     let bars = summary
-        .runtimes
+        .implementations
         .iter()
-        .map(|runtime| {
-            let cell = summary.cell(runtime, tasks);
+        .map(|implementation| {
+            let cell = summary.cell(implementation, tasks);
             let figures = cell.and_then(|cell| Some((cell.total_mib()?, cell.kernel_mib()?)));
             let parts = match figures {
                 Some((total, kernel)) => vec![
                     Part {
                         value: (total - kernel).max(0.0),
-                        color: styles[runtime].color.clone(),
+                        color: styles[implementation].color.clone(),
                     },
                     Part {
                         value: kernel,
@@ -297,7 +297,7 @@ fn kernel_bars(summary: &Summary, styles: &BTreeMap<String, Style>, tasks: usize
                 None => Vec::new(),
             };
             Bar {
-                label: summary.label(runtime),
+                label: summary.label(implementation),
                 note: parts.is_empty().then(|| short_reason(cell)),
                 parts,
                 range: None,
@@ -338,23 +338,26 @@ fn against_tasks(
     value: impl Fn(&Cell) -> Option<f64>,
 ) -> LineChart {
     let series: Vec<Series> = summary
-        .runtimes
+        .implementations
         .iter()
-        .map(|runtime| {
+        .map(|implementation| {
             let points: Vec<(f64, f64)> = summary
                 .tasks
                 .iter()
                 .filter_map(|&tasks| {
-                    Some((tasks.max(1) as f64, value(summary.cell(runtime, tasks)?)?))
+                    Some((
+                        tasks.max(1) as f64,
+                        value(summary.cell(implementation, tasks)?)?,
+                    ))
                 })
                 .collect();
             let label = match points.is_empty() {
-                true => format!("{} ({})", summary.label(runtime), axis.when_none),
-                false => summary.label(runtime),
+                true => format!("{} ({})", summary.label(implementation), axis.when_none),
+                false => summary.label(implementation),
             };
             Series {
                 label,
-                style: styles[runtime].clone(),
+                style: styles[implementation].clone(),
                 points,
                 marked: true,
                 events: Vec::new(),
@@ -393,10 +396,10 @@ fn memory_over_time(
 ) -> Option<LineChart> {
     let mut starts = Vec::new();
     let series: Vec<Series> = summary
-        .runtimes
+        .implementations
         .iter()
-        .filter_map(|runtime| {
-            let (series, up) = timeline_series(summary, styles, runtime, tasks)?;
+        .filter_map(|implementation| {
+            let (series, up) = timeline_series(summary, styles, implementation, tasks)?;
             starts.extend(up);
             Some(series)
         })
@@ -437,11 +440,11 @@ fn memory_over_time(
 fn timeline_series(
     summary: &Summary,
     styles: &BTreeMap<String, Style>,
-    runtime: &str,
+    implementation: &str,
     tasks: usize,
 ) -> Option<(Series, Option<f64>)> {
     let (spawned, done) = (0, 1);
-    let timeline = summary.timeline(runtime, tasks)?;
+    let timeline = summary.timeline(implementation, tasks)?;
     let points: Vec<(f64, f64)> = timeline
         .points
         .iter()
@@ -469,8 +472,8 @@ fn timeline_series(
         })
         .collect();
     let series = Series {
-        label: summary.label(runtime),
-        style: styles[runtime].clone(),
+        label: summary.label(implementation),
+        style: styles[implementation].clone(),
         points,
         marked: false,
         events,

@@ -19,7 +19,7 @@ pub const KINDS: &[(&str, &str)] = &[
 pub struct LaunchCost {
     pub kind: String,
     pub tasks: usize,
-    pub runtime: String,
+    pub implementation: String,
     pub ns_per_task: f64,
     pub low: f64,
     pub high: f64,
@@ -74,14 +74,16 @@ pub fn load(dir: &Path) -> Result<Vec<LaunchCost>, String> {
             costs.push(LaunchCost {
                 kind: kind.to_string(),
                 tasks,
-                runtime: function.file_name().to_string_lossy().into_owned(),
+                implementation: function.file_name().to_string_lossy().into_owned(),
                 ns_per_task: per_task(estimate.point_estimate),
                 low: per_task(estimate.confidence_interval.lower_bound),
                 high: per_task(estimate.confidence_interval.upper_bound),
             });
         }
     }
-    costs.sort_by(|a, b| (&a.kind, a.tasks, &a.runtime).cmp(&(&b.kind, b.tasks, &b.runtime)));
+    costs.sort_by(|a, b| {
+        (&a.kind, a.tasks, &a.implementation).cmp(&(&b.kind, b.tasks, &b.implementation))
+    });
     Ok(costs)
 }
 
@@ -133,7 +135,7 @@ mod tests {
         let costs = load(&fixture()).unwrap();
         let kinds: Vec<(&str, usize, &str)> = costs
             .iter()
-            .map(|c| (c.kind.as_str(), c.tasks, c.runtime.as_str()))
+            .map(|c| (c.kind.as_str(), c.tasks, c.implementation.as_str()))
             .collect();
         assert_eq!(
             kinds,

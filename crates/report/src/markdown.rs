@@ -127,8 +127,8 @@ pub fn peak_section(results: &Results, summary: &Summary) -> String {
             .map(|name| (name.to_string(), Align::Right)),
         ),
     );
-    for runtime in &summary.runtimes {
-        table.push(peak_row(summary, runtime, &mut notes));
+    for implementation in &summary.implementations {
+        table.push(peak_row(summary, implementation, &mut notes));
     }
     let _ = writeln!(
         md,
@@ -155,21 +155,21 @@ pub fn peak_section(results: &Results, summary: &Summary) -> String {
 
 /// One implementation's row of the peak table: its peak at every count, its bytes per task,
 /// and its total memory, launch and time at the largest count that succeeded.
-fn peak_row(summary: &Summary, runtime: &str, notes: &mut Notes) -> Vec<String> {
-    let label = summary.label(runtime);
-    let mut cells = vec![label.clone(), summary.version(runtime)];
+fn peak_row(summary: &Summary, implementation: &str, notes: &mut Notes) -> Vec<String> {
+    let label = summary.label(implementation);
+    let mut cells = vec![label.clone(), summary.version(implementation)];
     for &tasks in &summary.tasks {
         cells.push(cell_text(
             &label,
             tasks,
-            summary.cell(runtime, tasks),
+            summary.cell(implementation, tasks),
             notes,
         ));
     }
     let slope = summary
-        .bytes_per_task(runtime)
+        .bytes_per_task(implementation)
         .map_or("–".into(), |b| format!("{b:.0}"));
-    let (total, launch, wall) = match summary.largest_ok(runtime) {
+    let (total, launch, wall) = match summary.largest_ok(implementation) {
         Some((tasks, cell)) => {
             let at = thousands(tasks);
             let launch = cell.median(|m| m.spawn_s).map_or("–".into(), seconds);
@@ -213,9 +213,9 @@ fn kernel_section(results: &Results, summary: &Summary) -> String {
         ("of which kernel", Align::Right),
         ("kernel share", Align::Right),
     ]);
-    for runtime in &summary.runtimes {
+    for implementation in &summary.implementations {
         for &tasks in summary.tasks.iter().filter(|&&t| t >= 10_000) {
-            if let Some(row) = kernel_row(summary, runtime, tasks) {
+            if let Some(row) = kernel_row(summary, implementation, tasks) {
                 table.push(row);
             }
         }
@@ -231,15 +231,15 @@ fn kernel_section(results: &Results, summary: &Summary) -> String {
 }
 
 /// One cell's row of the kernel table, where it has both the process's and the cgroup's peak.
-fn kernel_row(summary: &Summary, runtime: &str, tasks: usize) -> Option<Vec<String>> {
-    let cell = summary.cell(runtime, tasks)?;
+fn kernel_row(summary: &Summary, implementation: &str, tasks: usize) -> Option<Vec<String>> {
+    let cell = summary.cell(implementation, tasks)?;
     let (peak, total) = (cell.peak_mib()?, cell.total_mib()?);
     let tables = cell.median(|m| m.page_tables_bytes.map(mib));
     let kernel = cell.kernel_mib();
     let fmt = |v: Option<f64>| v.map_or("–".into(), |v| format!("{v:.1}"));
     let share = kernel.map_or("–".into(), |k| format!("{:.0}%", 100.0 * k / total));
     Some(vec![
-        summary.label(runtime),
+        summary.label(implementation),
         thousands(tasks),
         format!("{peak:.1}"),
         fmt(tables),
@@ -257,15 +257,15 @@ fn total_slopes(summary: &Summary) -> Option<String> {
         ("with the kernel's", Align::Right),
         ("ratio", Align::Right),
     ]);
-    for runtime in &summary.runtimes {
+    for implementation in &summary.implementations {
         let (Some(total), Some(own)) = (
-            summary.total_bytes_per_task(runtime),
-            summary.bytes_per_task(runtime),
+            summary.total_bytes_per_task(implementation),
+            summary.bytes_per_task(implementation),
         ) else {
             continue;
         };
         table.push(vec![
-            summary.label(runtime),
+            summary.label(implementation),
             format!("{own:.0}"),
             format!("{total:.0}"),
             format!("{:.1}x", total / own),
@@ -295,10 +295,10 @@ fn readings_section(results: &Results, summary: &Summary) -> Option<String> {
         ("largest difference", Align::Right),
         ("at", Align::Left),
     ]);
-    for runtime in &summary.runtimes {
+    for implementation in &summary.implementations {
         let mine: Vec<_> = pairs
             .iter()
-            .filter(|(row, _, _)| row.measurement.runtime == *runtime)
+            .filter(|(row, _, _)| row.measurement.implementation == *implementation)
             .collect();
         let Some((row, outside, inside)) = mine.iter().max_by(|a, b| {
             let gap = |p: &&&(_, f64, f64)| (p.1 - p.2).abs() / p.1;
@@ -307,7 +307,7 @@ fn readings_section(results: &Results, summary: &Summary) -> Option<String> {
             continue;
         };
         table.push(vec![
-            summary.label(runtime),
+            summary.label(implementation),
             mine.len().to_string(),
             format!(
                 "{:+.3}% ({:+.0} KiB)",
@@ -357,10 +357,10 @@ pub fn readme_section(results: &Results, summary: &Summary, dir: &str) -> String
     }
     // How memory moves, at a million tasks where the run has their timelines.
     let timed = |tasks: usize| {
-        let runtimes = summary.runtimes.iter();
-        runtimes
+        let implementations = summary.implementations.iter();
+        implementations
             .clone()
-            .any(|runtime| summary.timeline(runtime, tasks).is_some())
+            .any(|implementation| summary.timeline(implementation, tasks).is_some())
     };
     let over_time = match timed(1_000_000) {
         true => Some(1_000_000),
@@ -385,7 +385,7 @@ pub fn readme_section(results: &Results, summary: &Summary, dir: &str) -> String
 fn launch_table(costs: &[LaunchCost], summary: &Summary) -> String {
     let md = String::from(
         "## Launch cost (ns per task, criterion, 95% confidence interval)\n\n\
-         One iteration spawns N tasks in a runtime that is already running and joins them all \
+         One iteration spawns N tasks in a implementation that is already running and joins them all \
          (spawn+join: tasks that do nothing; spawn+sleep+join: each sleeps the shortest \
          duration, so it registers and fires a timer). From `cargo bench --workspace --bench launch_cost`.\n\n",
     );
@@ -400,30 +400,34 @@ fn launch_table(costs: &[LaunchCost], summary: &Summary) -> String {
         counts.dedup();
         columns.extend(counts.into_iter().map(|tasks| (*kind, *label, tasks)));
     }
-    let mut runtimes: Vec<&str> = costs.iter().map(|c| c.runtime.as_str()).collect();
-    runtimes.sort_by_key(|r| {
+    let mut implementations: Vec<&str> = costs.iter().map(|c| c.implementation.as_str()).collect();
+    implementations.sort_by_key(|r| {
         summary
-            .runtimes
+            .implementations
             .iter()
             .position(|known| known == r)
-            .unwrap_or(summary.runtimes.len())
+            .unwrap_or(summary.implementations.len())
     });
-    runtimes.dedup();
+    implementations.dedup();
     let headers = columns
         .iter()
         .map(|(_, label, tasks)| (format!("{label} {}", thousands(*tasks)), Align::Right));
     let mut table =
         Table::new(std::iter::once(("runtime".to_string(), Align::Left)).chain(headers));
-    for runtime in runtimes {
+    for implementation in implementations {
         let cells = columns.iter().map(|(kind, _, tasks)| {
-            let cost = costs
-                .iter()
-                .find(|c| c.runtime == runtime && c.kind == *kind && c.tasks == *tasks);
+            let cost = costs.iter().find(|c| {
+                c.implementation == implementation && c.kind == *kind && c.tasks == *tasks
+            });
             cost.map_or("–".into(), |c| {
                 format!("{:.0} ({:.0}–{:.0})", c.ns_per_task, c.low, c.high)
             })
         });
-        table.push(std::iter::once(runtime.to_string()).chain(cells).collect());
+        table.push(
+            std::iter::once(implementation.to_string())
+                .chain(cells)
+                .collect(),
+        );
     }
     md + &format!("{table}\n")
 }
@@ -436,14 +440,14 @@ fn implementations_section(results: &Results, summary: &Summary) -> String {
     let implementations = &results.env.implementations;
     // The run's order, then any the run was asked for but has no row of.
     let mut names: Vec<&String> = summary
-        .runtimes
+        .implementations
         .iter()
         .filter(|name| implementations.contains_key(*name))
         .collect();
     names.extend(
         implementations
             .keys()
-            .filter(|name| !summary.runtimes.contains(name)),
+            .filter(|name| !summary.implementations.contains(name)),
     );
     for name in names {
         let found = &implementations[name];
@@ -519,8 +523,11 @@ fn memory_section(summary: &Summary) -> Option<String> {
         ("resident B/task", Align::Right),
     ]);
     let mut sentences = String::new();
-    for runtime in &summary.runtimes {
-        let Some(row) = summary.counted(runtime).max_by_key(|row| row.cell_tasks) else {
+    for implementation in &summary.implementations {
+        let Some(row) = summary
+            .counted(implementation)
+            .max_by_key(|row| row.cell_tasks)
+        else {
             continue;
         };
         let heap = row.heap.expect("counted rows have their heap");
@@ -530,8 +537,8 @@ fn memory_section(summary: &Summary) -> Option<String> {
             heap.live_bytes as f64 / tasks,
             heap.peak_live_bytes as f64 / tasks,
         );
-        let resident = summary.bytes_per_task(runtime);
-        let label = summary.label(runtime);
+        let resident = summary.bytes_per_task(implementation);
+        let label = summary.label(implementation);
         table.push(vec![
             label.clone(),
             thousands(row.cell_tasks),
@@ -540,7 +547,7 @@ fn memory_section(summary: &Summary) -> Option<String> {
             format!("{peak:.0}"),
             resident.map_or("–".into(), |r| format!("{r:.0}")),
         ]);
-        if let (Some(note), Some(resident)) = (summary.memory_note(runtime), resident) {
+        if let (Some(note), Some(resident)) = (summary.memory_note(implementation), resident) {
             let _ = writeln!(
                 sentences,
                 "- {label}: {resident:.0} B per task resident, {live:.0} B of it live heap in \
@@ -581,16 +588,21 @@ fn fidelity_section(summary: &Summary) -> Option<String> {
         ("ratio", Align::Right),
     ]);
     let mut notes = Notes::default();
-    for runtime in &summary.runtimes {
-        let Some(program) = summary.published_program(runtime) else {
+    for implementation in &summary.implementations {
+        let Some(program) = summary.published_program(implementation) else {
             continue;
         };
         for &tasks in &summary.tasks {
-            let Some(theirs) = summary.published_cell(runtime, tasks) else {
+            let Some(theirs) = summary.published_cell(implementation, tasks) else {
                 continue;
             };
             table.push(fidelity_row(
-                summary, runtime, program, tasks, theirs, &mut notes,
+                summary,
+                implementation,
+                program,
+                tasks,
+                theirs,
+                &mut notes,
             ));
         }
     }
@@ -616,14 +628,14 @@ fn fidelity_section(summary: &Summary) -> Option<String> {
 /// (`theirs`), and the ratio of their medians, with a note where it passes the limit.
 fn fidelity_row(
     summary: &Summary,
-    runtime: &str,
+    implementation: &str,
     program: &results::env::PublishedProgram,
     tasks: usize,
     theirs: &Cell,
     notes: &mut Notes,
 ) -> Vec<String> {
-    let label = summary.label(runtime);
-    let ours = summary.cell(runtime, tasks);
+    let label = summary.label(implementation);
+    let ours = summary.cell(implementation, tasks);
     let figure = |cell: Option<&Cell>| match cell.and_then(Cell::peak_mib) {
         Some(peak) => format!("{peak:.1}"),
         None => "–".into(),
@@ -689,9 +701,12 @@ fn beside_published(summary: &Summary, published: &Published) -> String {
     let header = counts.iter().map(|&t| (thousands(t), Align::Right));
     let mut table =
         Table::new(std::iter::once(("implementation".to_string(), Align::Left)).chain(header));
-    for runtime in &summary.runtimes {
+    for implementation in &summary.implementations {
         let theirs = |tasks| -> Vec<String> {
-            let figures = published.sources.iter().map(|s| s.figure(runtime, tasks));
+            let figures = published
+                .sources
+                .iter()
+                .map(|s| s.figure(implementation, tasks));
             figures
                 .map(|f| f.map_or("–".into(), |f| f.to_string()))
                 .collect()
@@ -701,13 +716,13 @@ fn beside_published(summary: &Summary, published: &Published) -> String {
         }
         let cells = counts.iter().map(|&tasks| {
             let ours = summary
-                .cell(runtime, tasks)
+                .cell(implementation, tasks)
                 .and_then(|cell| cell.peak_mib())
                 .map_or("–".into(), |p| format!("{p:.1}"));
             format!("{ours} · {}", theirs(tasks).join(" · "))
         });
         table.push(
-            std::iter::once(summary.label(runtime))
+            std::iter::once(summary.label(implementation))
                 .chain(cells)
                 .collect(),
         );
@@ -901,10 +916,10 @@ mod tests {
 
     #[test]
     fn launch_cost_table_has_a_column_per_kind_and_count() {
-        let cost = |kind: &str, tasks, runtime: &str, ns| LaunchCost {
+        let cost = |kind: &str, tasks, implementation: &str, ns| LaunchCost {
             kind: kind.into(),
             tasks,
-            runtime: runtime.into(),
+            implementation: implementation.into(),
             ns_per_task: ns,
             low: ns - 1.0,
             high: ns + 1.0,

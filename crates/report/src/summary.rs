@@ -64,7 +64,7 @@ pub fn peak_mib(measurement: &Measurement) -> Option<f64> {
 
 pub struct Summary<'a> {
     /// Implementations in the order the run met them (the catalog's order).
-    pub runtimes: Vec<String>,
+    pub implementations: Vec<String>,
     /// Task counts in the results, ascending.
     pub tasks: Vec<usize>,
     cells: BTreeMap<(String, usize), Cell<'a>>,
@@ -76,29 +76,29 @@ pub struct Summary<'a> {
 impl<'a> Summary<'a> {
     pub fn new(results: &'a Results) -> Summary<'a> {
         let mut cells: BTreeMap<(String, usize), Cell> = BTreeMap::new();
-        let mut runtimes: Vec<String> = Vec::new();
+        let mut implementations: Vec<String> = Vec::new();
         // The article's table is the default builds'; the counting build has its own section.
         for row in results.rows.iter().filter(|row| row.is_default_build()) {
-            let runtime = &row.measurement.runtime;
+            let implementation = &row.measurement.implementation;
             cells
-                .entry((runtime.clone(), row.cell_tasks))
+                .entry((implementation.clone(), row.cell_tasks))
                 .or_default()
                 .rows
                 .push(row);
-            if !runtimes.contains(runtime) {
-                runtimes.push(runtime.clone());
+            if !implementations.contains(implementation) {
+                implementations.push(implementation.clone());
             }
         }
         let mut published: BTreeMap<(String, usize), Cell> = BTreeMap::new();
         for row in results.rows.iter().filter(|row| row.is_published_program()) {
-            let key = (row.measurement.runtime.clone(), row.cell_tasks);
+            let key = (row.measurement.implementation.clone(), row.cell_tasks);
             published.entry(key).or_default().rows.push(row);
         }
         let mut tasks: Vec<usize> = cells.keys().map(|(_, tasks)| *tasks).collect();
         tasks.sort_unstable();
         tasks.dedup();
         Summary {
-            runtimes,
+            implementations,
             tasks,
             cells,
             published,
@@ -107,44 +107,51 @@ impl<'a> Summary<'a> {
     }
 
     /// The runs of the published program `runtime` stands for, at `tasks`.
-    pub fn published_cell(&self, runtime: &str, tasks: usize) -> Option<&Cell<'a>> {
-        self.published.get(&(runtime.to_string(), tasks))
+    pub fn published_cell(&self, implementation: &str, tasks: usize) -> Option<&Cell<'a>> {
+        self.published.get(&(implementation.to_string(), tasks))
     }
 
     /// The published program `runtime` stands for, as env.json records it.
-    pub fn published_program(&self, runtime: &str) -> Option<&'a results::env::PublishedProgram> {
-        let found = self.results.env.implementations.get(runtime)?;
+    pub fn published_program(
+        &self,
+        implementation: &str,
+    ) -> Option<&'a results::env::PublishedProgram> {
+        let found = self.results.env.implementations.get(implementation)?;
         found.published.as_ref()
     }
 
-    pub fn cell(&self, runtime: &str, tasks: usize) -> Option<&Cell<'a>> {
-        self.cells.get(&(runtime.to_string(), tasks))
+    pub fn cell(&self, implementation: &str, tasks: usize) -> Option<&Cell<'a>> {
+        self.cells.get(&(implementation.to_string(), tasks))
     }
 
     /// How the tables name an implementation: its label from env.json, else its name.
-    pub fn label(&self, runtime: &str) -> String {
+    pub fn label(&self, implementation: &str) -> String {
         self.results
             .env
             .implementations
-            .get(runtime)
-            .map_or(runtime.to_string(), |i| i.label.clone())
+            .get(implementation)
+            .map_or(implementation.to_string(), |i| i.label.clone())
     }
 
     /// Its language, from env.json (empty when unknown).
-    pub fn language(&self, runtime: &str) -> &'a str {
-        let found = self.results.env.implementations.get(runtime);
+    pub fn language(&self, implementation: &str) -> &'a str {
+        let found = self.results.env.implementations.get(implementation);
         found.map_or("", |i| i.language.as_str())
     }
 
     /// For a variant, the implementation it changes, from env.json.
-    pub fn variant_of(&self, runtime: &str) -> Option<&'a str> {
-        let found = self.results.env.implementations.get(runtime)?;
+    pub fn variant_of(&self, implementation: &str) -> Option<&'a str> {
+        let found = self.results.env.implementations.get(implementation)?;
         found.variant_of.as_deref()
     }
 
     /// The first successful run of `runtime` at `tasks` with its timeline: how its memory moved.
-    pub fn timeline(&self, runtime: &str, tasks: usize) -> Option<&'a results::timeline::Timeline> {
-        let cell = self.cell(runtime, tasks)?;
+    pub fn timeline(
+        &self,
+        implementation: &str,
+        tasks: usize,
+    ) -> Option<&'a results::timeline::Timeline> {
+        let cell = self.cell(implementation, tasks)?;
         let timelines = &self.results.timelines;
         cell.rows
             .iter()
@@ -153,18 +160,18 @@ impl<'a> Summary<'a> {
     }
 
     /// Its exact version: from env.json, else from its rows.
-    pub fn version(&self, runtime: &str) -> String {
+    pub fn version(&self, implementation: &str) -> String {
         let from_env = self
             .results
             .env
             .implementations
-            .get(runtime)
+            .get(implementation)
             .and_then(|i| i.version.clone());
         let from_rows = || {
             self.results
                 .rows
                 .iter()
-                .filter(|row| row.measurement.runtime == runtime)
+                .filter(|row| row.measurement.implementation == implementation)
                 .find_map(|row| row.measurement.runtime_version.clone())
         };
         from_env.or_else(from_rows).unwrap_or_default()
@@ -172,20 +179,26 @@ impl<'a> Summary<'a> {
 
     /// The cost of one more task: the slope of the least-squares line of peak memory against
     /// tasks, over every successful repeat of `runtime`.
-    pub fn bytes_per_task(&self, runtime: &str) -> Option<f64> {
-        self.slope(runtime, |m| m.peak_rss_bytes)
+    pub fn bytes_per_task(&self, implementation: &str) -> Option<f64> {
+        self.slope(implementation, |m| m.peak_rss_bytes)
     }
 
     /// The same for everything the cgroup counted: the program's memory and the kernel's.
-    pub fn total_bytes_per_task(&self, runtime: &str) -> Option<f64> {
-        self.slope(runtime, |m| Some(m.kernel.as_ref()?.total_peak_bytes))
+    pub fn total_bytes_per_task(&self, implementation: &str) -> Option<f64> {
+        self.slope(implementation, |m| {
+            Some(m.kernel.as_ref()?.total_peak_bytes)
+        })
     }
 
-    fn slope(&self, runtime: &str, bytes: impl Fn(&Measurement) -> Option<u64>) -> Option<f64> {
+    fn slope(
+        &self,
+        implementation: &str,
+        bytes: impl Fn(&Measurement) -> Option<u64>,
+    ) -> Option<f64> {
         let points: Vec<(f64, f64)> = self
             .tasks
             .iter()
-            .filter_map(|&tasks| Some((tasks, self.cell(runtime, tasks)?)))
+            .filter_map(|&tasks| Some((tasks, self.cell(implementation, tasks)?)))
             .flat_map(|(tasks, cell)| cell.ok().map(move |m| (tasks, m)))
             .filter_map(|(tasks, m)| Some((tasks as f64, bytes(m)? as f64)))
             .collect();
@@ -193,25 +206,27 @@ impl<'a> Summary<'a> {
     }
 
     /// The rows of the build that counts allocations, for `runtime`, that succeeded.
-    pub fn counted(&self, runtime: &str) -> impl Iterator<Item = &'a Row> + '_ {
-        let runtime = runtime.to_string();
+    pub fn counted(&self, implementation: &str) -> impl Iterator<Item = &'a Row> + '_ {
+        let implementation = implementation.to_string();
         self.results
             .rows
             .iter()
             .filter(move |row| !row.is_default_build() && row.is_ok())
-            .filter(move |row| row.measurement.runtime == runtime && row.heap.is_some())
+            .filter(move |row| {
+                row.measurement.implementation == implementation && row.heap.is_some()
+            })
     }
 
     /// Where its memory per task goes, in one sentence, from env.json.
-    pub fn memory_note(&self, runtime: &str) -> Option<&str> {
-        let found = self.results.env.implementations.get(runtime)?;
+    pub fn memory_note(&self, implementation: &str) -> Option<&str> {
+        let found = self.results.env.implementations.get(implementation)?;
         found.memory_note.as_deref()
     }
 
     /// The largest task count at which `runtime` succeeded, with its cell.
-    pub fn largest_ok(&self, runtime: &str) -> Option<(usize, &Cell<'a>)> {
+    pub fn largest_ok(&self, implementation: &str) -> Option<(usize, &Cell<'a>)> {
         self.tasks.iter().rev().find_map(|&tasks| {
-            let cell = self.cell(runtime, tasks)?;
+            let cell = self.cell(implementation, tasks)?;
             cell.peak_mib().map(|_| (tasks, cell))
         })
     }
@@ -224,8 +239,8 @@ pub(crate) mod tests {
     use results::{Kernel, Status};
 
     /// A row as the driver writes it, its peak in MiB.
-    pub fn row(runtime: &str, tasks: usize, peak_mib: f64, status: Status) -> Row {
-        results::fixtures::row(runtime, tasks, (peak_mib * MIB) as u64, status)
+    pub fn row(implementation: &str, tasks: usize, peak_mib: f64, status: Status) -> Row {
+        results::fixtures::row(implementation, tasks, (peak_mib * MIB) as u64, status)
     }
 
     /// The same, with a cgroup's figures.
@@ -260,7 +275,7 @@ pub(crate) mod tests {
         ]);
         let summary = Summary::new(&results);
         assert_eq!(
-            summary.runtimes,
+            summary.implementations,
             ["threads", "tokio", "zeta"],
             "the run's order"
         );

@@ -5,9 +5,12 @@ use crate::measurement::{Measurement, Row, Status};
 
 /// A row of `tasks` tasks of 10 s: a successful one that peaked at `peak_bytes`, or one with
 /// `status` and why.
-pub fn row(runtime: &str, tasks: usize, peak_bytes: u64, status: Status) -> Row {
-    let mut measurement =
-        Measurement::unmeasured(runtime, status, format!("{status:?} because of a test"));
+pub fn row(implementation: &str, tasks: usize, peak_bytes: u64, status: Status) -> Row {
+    let mut measurement = Measurement::unmeasured(
+        implementation,
+        status,
+        format!("{status:?} because of a test"),
+    );
     if status == Status::Ok {
         measurement.error = None;
         measurement.tasks = Some(tasks);
@@ -33,6 +36,6 @@ pub fn row(runtime: &str, tasks: usize, peak_bytes: u64, status: Status) -> Row 
 }
 
 /// A successful row that peaked at `peak_bytes`.
-pub fn ok_row(runtime: &str, tasks: usize, peak_bytes: u64) -> Row {
-    row(runtime, tasks, peak_bytes, Status::Ok)
+pub fn ok_row(implementation: &str, tasks: usize, peak_bytes: u64) -> Row {
+    row(implementation, tasks, peak_bytes, Status::Ok)
 }

@@ -37,8 +37,10 @@ pub struct Kernel {
 /// One program run, measured from outside.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Measurement {
-    /// The implementation measured (a folder's name), or the command's name.
-    pub runtime: String,
+    /// The implementation measured (a folder's name), or the command's name. Results written
+    /// before it had this name call it `runtime`.
+    #[serde(alias = "runtime")]
+    pub implementation: String,
     /// Its exact version, where known.
     pub runtime_version: Option<String>,
     /// What the program said it runs (its `start` event).
@@ -83,9 +85,9 @@ pub struct Measurement {
 
 impl Measurement {
     /// A run with no measurement: skipped, or failed before anything could be read.
-    pub fn unmeasured(runtime: &str, status: Status, why: String) -> Measurement {
+    pub fn unmeasured(implementation: &str, status: Status, why: String) -> Measurement {
         Measurement {
-            runtime: runtime.to_string(),
+            implementation: implementation.to_string(),
             runtime_version: None,
             tasks: None,
             sleep_s: None,
@@ -123,7 +125,7 @@ impl Measurement {
 /// `tokio: 100000 tasks, peak 47.2 MiB (494 B/task), total 52.1 MiB of which kernel 3.1 MiB, spawned in 0.10 s, done in 10.11 s`.
 impl fmt::Display for Measurement {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        write!(f, "{}: ", self.runtime)?;
+        write!(f, "{}: ", self.implementation)?;
         if let Some(tasks) = self.tasks {
             write!(f, "{tasks} tasks, ")?;
         }
@@ -227,8 +229,9 @@ mod tests {
     use super::*;
     use crate::fixtures::ok_row;
 
-    /// The meter's line keeps the field names of a bench binary's own line: a reader of one
-    /// reads the other.
+    /// The meter's line keeps the field names of a bench binary's own line, but for the name:
+    /// the binary says which runtime it is on (`runtime`), the meter which implementation it
+    /// measured (`implementation`), and reads the former as the latter.
     #[test]
     fn a_measurement_has_every_field_of_a_binarys_report() {
         let report = harness::Report {
@@ -254,8 +257,18 @@ mod tests {
         let theirs = serde_json::to_value(&report).unwrap();
         let ours = serde_json::to_value(ok_row("tokio", 1, 1 << 20).measurement).unwrap();
         for field in theirs.as_object().unwrap().keys() {
+            let field = match field.as_str() {
+                "runtime" => "implementation",
+                other => other,
+            };
             assert!(ours.get(field).is_some(), "{field} is missing");
         }
+        // A row written before the field had its name still reads.
+        let mut old = ours.as_object().unwrap().clone();
+        let name = old.remove("implementation").unwrap();
+        old.insert("runtime".into(), name);
+        let read: Measurement = serde_json::from_value(old.into()).unwrap();
+        assert_eq!(read.implementation, "tokio");
     }
 
     #[test]
