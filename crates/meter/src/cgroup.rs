@@ -199,8 +199,8 @@ impl Drop for Cgroup {
                 .filter_map(|l| l.trim().parse().ok())
                 .collect();
             for &pid in &pids {
-                // SAFETY: kill only sends a signal.
-                unsafe { libc::kill(pid, libc::SIGKILL) };
+                let pid = nix::unistd::Pid::from_raw(pid);
+                let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGKILL);
             }
             if pids.is_empty() && std::fs::remove_dir(&self.dir).is_ok() {
                 return;

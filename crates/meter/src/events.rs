@@ -2,11 +2,11 @@
 //! the meter's clock as each line arrives.
 
 use harness::events::Event;
-use std::ffi::CString;
+use nix::poll::{PollFd, PollFlags, PollTimeout};
+use nix::sys::stat::Mode;
 use std::fs::File;
 use std::io::Read;
-use std::os::fd::{AsRawFd, FromRawFd};
-use std::os::unix::ffi::OsStrExt;
+use std::os::fd::AsFd;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -40,15 +40,8 @@ impl Listener {
             .tempdir()
             .map_err(|e| format!("cannot make a directory for the events pipe: {e}"))?;
         let path = dir.path().join("events");
-        let c_path = CString::new(path.as_os_str().as_bytes()).expect("no NUL in a temp path");
-        // SAFETY: mkfifo reads a NUL-terminated path.
-        if unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) } != 0 {
-            return Err(format!(
-                "cannot make the events pipe {}: {}",
-                path.display(),
-                std::io::Error::last_os_error()
-            ));
-        }
+        nix::unistd::mkfifo(&path, Mode::S_IRUSR | Mode::S_IWUSR)
+            .map_err(|e| format!("cannot make the events pipe {}: {e}", path.display()))?;
         let open = |write: bool| {
             std::fs::OpenOptions::new()
                 .read(!write)
@@ -108,16 +101,8 @@ impl Listener {
 
 /// A pipe whose write end wakes a reader waiting on its read end.
 fn wake_pipe() -> Result<(File, File), String> {
-    let mut fds = [0; 2];
-    // SAFETY: pipe2 writes two file descriptors into the array it is given.
-    if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) } != 0 {
-        return Err(format!(
-            "cannot make a pipe: {}",
-            std::io::Error::last_os_error()
-        ));
-    }
-    // SAFETY: both are file descriptors pipe2 just opened, each owned once.
-    Ok(unsafe { (File::from_raw_fd(fds[0]), File::from_raw_fd(fds[1])) })
+    let (read, write) = crate::process::pipe()?;
+    Ok((File::from(read), File::from(write)))
 }
 
 /// Reads lines as they come, stamping each, until told to stop (and woken by `woken`); then
@@ -132,14 +117,16 @@ fn read_until_stopped(
     let mut buffer = [0u8; 4096];
     loop {
         let stopping = stop.load(Ordering::SeqCst);
-        let waiting = |fd: &File| libc::pollfd {
-            fd: fd.as_raw_fd(),
-            events: libc::POLLIN,
-            revents: 0,
+        let timeout = match stopping {
+            true => PollTimeout::ZERO,
+            false => PollTimeout::from(1000u16),
         };
-        let mut polls = [waiting(&pipe), waiting(woken)];
-        // SAFETY: poll reads and writes the two pollfds it is given.
-        unsafe { libc::poll(polls.as_mut_ptr(), 2, if stopping { 0 } else { 1000 }) };
+        let mut polls = [
+            PollFd::new(pipe.as_fd(), PollFlags::POLLIN),
+            PollFd::new(woken.as_fd(), PollFlags::POLLIN),
+        ];
+        // Whatever poll says, the pipe is read below until it is empty.
+        let _ = nix::poll::poll(&mut polls, timeout);
         while let Ok(read @ 1..) = pipe.read(&mut buffer) {
             let now = Instant::now();
             pending.extend_from_slice(&buffer[..read]);

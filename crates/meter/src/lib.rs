@@ -18,7 +18,7 @@ pub use process::DEFAULT_INTERVAL;
 
 use harness::events::Event;
 use harness::proc::ProcStatus;
-use process::{Exit, Process, Start};
+use process::{Ended, Exit, Process, Start};
 use results::timeline::{Recorder, Timeline};
 use results::{Measurement, Status as RunStatus};
 use std::ffi::OsString;
@@ -219,8 +219,7 @@ fn start_of(
 /// A terminal's Ctrl-C or hang-up reaches the program's whole process group, the meter's
 /// caller too: a program it killed was interrupted, it did not crash.
 fn stopped_by_terminal(exit: &Exit) -> bool {
-    libc::WIFSIGNALED(exit.status)
-        && matches!(libc::WTERMSIG(exit.status), libc::SIGINT | libc::SIGHUP)
+    matches!(exit.ending, Ended::Signal(libc::SIGINT | libc::SIGHUP))
 }
 
 /// Closes the timeline: the reading as the program exited, and its launch events, each in
@@ -434,11 +433,9 @@ fn assemble(
     m.sys_s = Some(seconds(exit.usage.ru_stime));
 
     launch.fill(&mut m);
-    let status = exit.status;
-    if libc::WIFEXITED(status) {
-        m.exit_code = Some(libc::WEXITSTATUS(status));
-    } else {
-        m.signal = Some(libc::WTERMSIG(status));
+    match exit.ending {
+        Ended::Code(code) => m.exit_code = Some(code),
+        Ended::Signal(signal) => m.signal = Some(signal),
     }
     let last_words = runtime_words(stderr);
     let with_last_words = |why: String| match last_words {

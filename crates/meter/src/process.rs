@@ -3,10 +3,16 @@
 //! read from /proc while it runs.
 
 use harness::proc::ProcStatus;
+use nix::fcntl::OFlag;
+use nix::sys::ptrace;
+use nix::sys::signal::Signal;
+use nix::sys::stat::Mode;
+use nix::sys::wait::{WaitPidFlag, WaitStatus};
+use nix::unistd::Pid;
 use std::ffi::OsString;
 use std::fs::File;
 use std::io::Read;
-use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+use std::os::fd::{AsRawFd, BorrowedFd, OwnedFd, RawFd};
 use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -35,10 +41,29 @@ pub struct Process {
 
 /// How the process ended.
 pub struct Exit {
-    pub status: libc::c_int,
+    /// Exited with a code, or killed by a signal.
+    pub ending: Ended,
     pub usage: libc::rusage,
     /// /proc/<pid>/status as the process exited, before its memory was released.
     pub at_exit: Option<ProcStatus>,
+}
+
+/// How a process ended: the one decoding of a wait status.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Ended {
+    Code(i32),
+    Signal(i32),
+}
+
+impl Ended {
+    /// The end a raw wait status tells, if it tells one (not a stop).
+    fn from_raw(status: libc::c_int) -> Option<Ended> {
+        match WaitStatus::from_raw(Pid::from_raw(0), status).ok()? {
+            WaitStatus::Exited(_, code) => Some(Ended::Code(code)),
+            WaitStatus::Signaled(_, signal, _) => Some(Ended::Signal(signal as i32)),
+            _ => None,
+        }
+    }
 }
 
 impl Process {
@@ -96,41 +121,26 @@ impl Process {
     /// The traced child stops as its exec completes: ask to stop it again as it exits, and
     /// let it run.
     fn resume_from_exec(&self) -> Result<(), String> {
-        let mut status = 0;
-        // SAFETY: waitpid writes the status it is given.
-        let waited = unsafe { libc::waitpid(self.pid, &mut status, libc::__WALL) };
-        if waited != self.pid || !libc::WIFSTOPPED(status) {
-            return Err(format!(
-                "the program did not stop at exec (status {status:#x})"
-            ));
+        let pid = Pid::from_raw(self.pid);
+        match nix::sys::wait::waitpid(pid, Some(WaitPidFlag::__WALL)) {
+            Ok(WaitStatus::Stopped(..)) => {}
+            other => return Err(format!("the program did not stop at exec ({other:?})")),
         }
         // TRACEEXEC: a later exec (a launcher script handing over) is an event, not a
         // SIGTRAP to pass on.
-        let options = libc::PTRACE_O_TRACEEXIT | libc::PTRACE_O_TRACEEXEC | libc::PTRACE_O_EXITKILL;
-        // SAFETY: plain ptrace requests on our own stopped tracee.
-        unsafe {
-            libc::ptrace(libc::PTRACE_SETOPTIONS, self.pid, 0, options);
-            libc::ptrace(libc::PTRACE_CONT, self.pid, 0, 0);
-        }
-        Ok(())
+        let options = ptrace::Options::PTRACE_O_TRACEEXIT
+            | ptrace::Options::PTRACE_O_TRACEEXEC
+            | ptrace::Options::PTRACE_O_EXITKILL;
+        ptrace::setoptions(pid, options)
+            .and_then(|()| ptrace::cont(pid, None))
+            .map_err(|e| format!("cannot trace the program: {e}"))
     }
 
     /// /proc/<pid>/status now; a process gone or a zombie gives none of its memory.
     pub fn status(&self) -> Option<ProcStatus> {
-        let name = c"status";
-        // SAFETY: openat reads a NUL-terminated name relative to a directory we hold.
-        let fd = unsafe {
-            libc::openat(
-                self.proc_dir.as_raw_fd(),
-                name.as_ptr(),
-                libc::O_RDONLY | libc::O_CLOEXEC,
-            )
-        };
-        if fd < 0 {
-            return None;
-        }
-        // SAFETY: fd is a file descriptor we just opened and now own.
-        let mut file = unsafe { File::from_raw_fd(fd) };
+        let flags = OFlag::O_RDONLY | OFlag::O_CLOEXEC;
+        let fd = nix::fcntl::openat(&self.proc_dir, "status", flags, Mode::empty()).ok()?;
+        let mut file = File::from(fd);
         let mut text = String::new();
         file.read_to_string(&mut text).ok()?;
         Some(ProcStatus::parse(&text))
@@ -152,45 +162,36 @@ impl Process {
                 }
                 return Err(format!("cannot wait for the program: {error}"));
             }
-            if libc::WIFEXITED(status) || libc::WIFSIGNALED(status) {
+            if let Some(ending) = Ended::from_raw(status) {
                 return Ok(Exit {
-                    status,
+                    ending,
                     usage,
                     at_exit,
                 });
             }
-            if libc::WIFSTOPPED(status) {
-                let signal = match status >> 16 {
-                    libc::PTRACE_EVENT_EXIT => {
+            let pid = Pid::from_raw(self.pid);
+            // Resume the stopped tracee, with the signal it was to receive, if any.
+            let _ = match WaitStatus::from_raw(pid, status) {
+                Ok(WaitStatus::PtraceEvent(_, _, event)) => {
+                    if event == libc::PTRACE_EVENT_EXIT {
                         at_exit = self.status();
-                        0
                     }
-                    libc::PTRACE_EVENT_EXEC => 0,
-                    _ => libc::WSTOPSIG(status),
-                };
-                // SAFETY: resumes our own stopped tracee, with the signal it was to receive.
-                unsafe { libc::ptrace(libc::PTRACE_CONT, self.pid, 0, signal) };
-            }
+                    ptrace::cont(pid, None)
+                }
+                Ok(WaitStatus::Stopped(_, signal)) => ptrace::cont(pid, signal),
+                _ => Ok(()),
+            };
         }
     }
 
     pub fn kill(&self) {
-        // SAFETY: kill only sends a signal.
-        unsafe { libc::kill(self.pid, libc::SIGKILL) };
+        let _ = nix::sys::signal::kill(Pid::from_raw(self.pid), Signal::SIGKILL);
     }
 }
 
-fn pipe() -> Result<(OwnedFd, OwnedFd), String> {
-    let mut fds = [0; 2];
-    // SAFETY: pipe2 writes two file descriptors into the array it is given.
-    if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) } != 0 {
-        return Err(format!(
-            "cannot make a pipe: {}",
-            std::io::Error::last_os_error()
-        ));
-    }
-    // SAFETY: both are file descriptors pipe2 just opened.
-    Ok(unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) })
+/// A pipe whose ends close on exec: (read, write).
+pub fn pipe() -> Result<(OwnedFd, OwnedFd), String> {
+    nix::unistd::pipe2(OFlag::O_CLOEXEC).map_err(|e| format!("cannot make a pipe: {e}"))
 }
 
 /// The child's side, between fork and exec: dies with the meter (and exits at once if the
@@ -200,24 +201,28 @@ fn child_setup(
     cgroup_procs: Option<RawFd>,
     traced: RawFd,
 ) -> impl FnMut() -> std::io::Result<()> {
+    // prctl, getppid, write, ptrace and _exit are async-signal-safe, and nothing here
+    // allocates.
     move || {
-        // SAFETY: prctl, getppid, write and ptrace are async-signal-safe; the buffers are
-        // static.
-        unsafe {
-            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) != 0 {
+        nix::sys::prctl::set_pdeathsig(Signal::SIGKILL)?;
+        if nix::unistd::getppid().as_raw() as u32 != parent {
+            // SAFETY: _exit ends the child at once, as is safe between fork and exec.
+            unsafe { libc::_exit(1) };
+        }
+        // SAFETY: both stay open in the child until exec: the meter holds them.
+        let (procs, traced) = unsafe {
+            (
+                cgroup_procs.map(|fd| BorrowedFd::borrow_raw(fd)),
+                BorrowedFd::borrow_raw(traced),
+            )
+        };
+        if let Some(procs) = procs {
+            if nix::unistd::write(procs, b"0")? != 1 {
                 return Err(std::io::Error::last_os_error());
             }
-            if libc::getppid() as u32 != parent {
-                libc::_exit(1);
-            }
-            if let Some(procs) = cgroup_procs {
-                if libc::write(procs, c"0".as_ptr().cast(), 1) != 1 {
-                    return Err(std::io::Error::last_os_error());
-                }
-            }
-            if libc::ptrace(libc::PTRACE_TRACEME, 0, 0, 0) == 0 {
-                libc::write(traced, c"t".as_ptr().cast(), 1);
-            }
+        }
+        if ptrace::traceme().is_ok() {
+            let _ = nix::unistd::write(traced, b"t");
         }
         Ok(())
     }
