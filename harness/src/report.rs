@@ -46,11 +46,18 @@ pub enum ReportStatus {
 }
 
 /// Exit codes of every bench binary.
+/// The exit codes of every program of the project, the measured binaries and the tools.
 pub mod exit {
     pub const OK: i32 = 0;
+    /// The run failed, or another error.
     pub const FAILED: i32 = 1;
+    /// Bad usage: one line names the bad value.
     pub const USAGE: i32 = 2;
+    /// An OS limit stopped the run: one line names it, its value, the value needed and how
+    /// to raise it.
     pub const OS_LIMIT: i32 = 3;
+    /// Stopped by Ctrl-C (128 + SIGINT, as a shell reports it).
+    pub const INTERRUPTED: i32 = 130;
 }
 
 /// The share of one sleep a run may seem short of it by and still have slept it whole: the

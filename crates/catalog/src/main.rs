@@ -7,7 +7,7 @@ fn main() {
     let root = catalog::repository_root();
     let found = catalog::discover(&root).unwrap_or_else(|error| {
         eprintln!("error: {error}");
-        std::process::exit(1)
+        std::process::exit(harness::report::exit::FAILED)
     });
     let mut lines = String::new();
     for implementation in found {

@@ -9,6 +9,7 @@ mod preflight;
 mod raise;
 
 use cell::{CellRun, Measured};
+use harness::report::exit;
 use plan::{Args, Build, Plan, Planned};
 use results::format::{mib, thousands};
 use results::measurement::{COUNTING_BUILD, PUBLISHED_BUILD};
@@ -35,22 +36,22 @@ enum Ended {
 fn main() {
     let (args, plan) = plan::parse(std::env::args_os()).unwrap_or_else(|error| {
         eprintln!("error: {error}");
-        std::process::exit(2)
+        std::process::exit(exit::USAGE)
     });
     let restored = clean_up_after_a_killed_driver(&args.sysctls(), args.restore_limits);
     if args.restore_limits {
-        std::process::exit(if restored { 0 } else { 1 })
+        std::process::exit(if restored { exit::OK } else { exit::FAILED })
     }
     let code = match run(&args, &plan) {
-        Ok(Ended::Complete) => 0,
-        Ok(Ended::Interrupted) => 130,
+        Ok(Ended::Complete) => exit::OK,
+        Ok(Ended::Interrupted) => exit::INTERRUPTED,
         Err(Stop::Usage(error)) => {
             eprintln!("error: {error}");
-            2
+            exit::USAGE
         }
         Err(Stop::Failed(error)) => {
             eprintln!("error: {error}");
-            1
+            exit::FAILED
         }
     };
     std::process::exit(code)

@@ -1,5 +1,6 @@
 //! `meter -- <COMMAND>...`: runs any command and measures it from outside.
 use clap::Parser;
+use harness::report::exit;
 use std::ffi::OsString;
 use std::os::fd::AsFd;
 use std::sync::atomic::AtomicBool;
@@ -52,7 +53,7 @@ fn main() {
         .try_clone_to_owned()
         .unwrap_or_else(|e| {
             eprintln!("error: cannot pass the program's output on: {e}");
-            std::process::exit(1)
+            std::process::exit(exit::FAILED)
         });
     let spec = meter::Spec {
         name,
@@ -71,9 +72,9 @@ fn main() {
     eprintln!("{measurement}");
     println!("{}", measurement.to_json());
     let code = match (measurement.is_ok(), measurement.exit_code) {
-        (true, _) => 0,
-        (false, Some(3)) => 3,
-        (false, _) => 1,
+        (true, _) => exit::OK,
+        (false, Some(exit::OS_LIMIT)) => exit::OS_LIMIT,
+        (false, _) => exit::FAILED,
     };
     std::process::exit(code)
 }

@@ -1,5 +1,6 @@
 //! `report <RESULTS_DIR>`: renders report.md and the charts of a results directory.
 use clap::Parser;
+use results::exit;
 use std::path::PathBuf;
 
 /// Renders report.md and SVG charts from a results directory of scripts/bench.sh.
@@ -24,8 +25,8 @@ fn main() {
         Err(error) => {
             eprintln!("error: {error}");
             std::process::exit(match error {
-                report::Error::Input(_) => 2,
-                report::Error::Output(_) => 1,
+                report::Error::Input(_) => exit::USAGE,
+                report::Error::Output(_) => exit::FAILED,
             });
         }
     }

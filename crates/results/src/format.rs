@@ -75,7 +75,7 @@ pub fn parse_or_exit<T: clap::Parser>() -> T {
             error.exit() // --help and --version
         }
         eprintln!("error: {}", usage_line(&error.to_string()));
-        std::process::exit(2)
+        std::process::exit(harness::report::exit::USAGE)
     })
 }
 

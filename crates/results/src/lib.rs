@@ -13,5 +13,7 @@ pub mod timeline;
 
 pub use env::Env;
 pub use harness::heap::HeapOfTasks;
+/// The exit codes every tool shares with the measured binaries.
+pub use harness::report::exit;
 pub use jsonl::{Results, Writer};
 pub use measurement::{Kernel, Measurement, Row, Status};
