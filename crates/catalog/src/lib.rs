@@ -151,6 +151,62 @@ fn default_stress_runs() -> usize {
 
 pub const MANIFEST: &str = "bench.toml";
 
+/// What can go wrong finding, building or asking an implementation, in one line that names it.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("cannot read {}: {source}", .path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// The manifest is not one: TOML's own words, on one line.
+    #[error("{}: {why}", .path.display())]
+    Manifest { path: PathBuf, why: String },
+    #[error("{}: name is '{stated}' but the folder says '{folder}'", .path.display())]
+    Name {
+        path: PathBuf,
+        stated: String,
+        folder: String,
+    },
+    #[error("{name} stands for no published program")]
+    NoPublished { name: String },
+    #[error("{name} has no build that counts allocations")]
+    NoCounting { name: String },
+    #[error("cannot create {dir}: {source}")]
+    BuildDir { dir: String, source: std::io::Error },
+    #[error("cannot build {name}: {why}")]
+    Build { name: String, why: CommandFailure },
+    #[error("the version command of {name} printed nothing")]
+    NoVersion { name: String },
+    #[error(transparent)]
+    Command(#[from] CommandFailure),
+}
+
+/// A command that could not run or failed: which, and what it said.
+#[derive(Debug, thiserror::Error)]
+pub enum CommandFailure {
+    #[error("an empty command")]
+    Empty,
+    #[error("cannot run {program}: {source}")]
+    NotRun {
+        program: String,
+        source: std::io::Error,
+    },
+    #[error("{command} failed ({status}){}", .said.as_ref().map(|l| format!(": {l}")).unwrap_or_default())]
+    Failed {
+        command: String,
+        status: std::process::ExitStatus,
+        said: Option<String>,
+    },
+}
+
+/// For the tools that still speak in lines of text.
+impl From<Error> for String {
+    fn from(error: Error) -> String {
+        error.to_string()
+    }
+}
+
 /// One implementation found in the repository.
 #[derive(Debug, Clone)]
 pub struct Implementation {
@@ -162,7 +218,7 @@ pub struct Implementation {
 
 /// Every implementation under `root`, in the tables' order; a manifest that cannot be read
 /// is an error that names it.
-pub fn discover(root: &Path) -> Result<Vec<Implementation>, String> {
+pub fn discover(root: &Path) -> Result<Vec<Implementation>, Error> {
     let mut found = Vec::new();
     for (parent, prefix) in [("crates", "bench-"), ("peers", "")] {
         let Ok(entries) = std::fs::read_dir(root.join(parent)) else {
@@ -180,11 +236,11 @@ pub fn discover(root: &Path) -> Result<Vec<Implementation>, String> {
             }
             let manifest = read_manifest(&path, defaults(name, parent == "crates"))?;
             if manifest.name != name {
-                return Err(format!(
-                    "{}: name is '{}' but the folder says '{name}'",
-                    path.display(),
-                    manifest.name
-                ));
+                return Err(Error::Name {
+                    path,
+                    stated: manifest.name,
+                    folder: name.to_string(),
+                });
             }
             found.push(Implementation {
                 manifest,
@@ -199,20 +255,22 @@ pub fn discover(root: &Path) -> Result<Vec<Implementation>, String> {
     Ok(found)
 }
 
-fn read_manifest(path: &Path, defaults: toml::Table) -> Result<Manifest, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let stated: toml::Table = toml::from_str(&text)
-        .map_err(|e| format!("{}: {}", path.display(), e.to_string().replace('\n', " ")))?;
+fn read_manifest(path: &Path, defaults: toml::Table) -> Result<Manifest, Error> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let not_one = |why: String| Error::Manifest {
+        path: path.to_path_buf(),
+        why: why.replace('\n', " "),
+    };
+    let stated: toml::Table = toml::from_str(&text).map_err(|e| not_one(e.to_string()))?;
     let manifest: Manifest = toml::Value::Table(with_defaults(stated, defaults))
         .try_into()
-        .map_err(|e: toml::de::Error| {
-            format!("{}: {}", path.display(), e.to_string().replace('\n', " "))
-        })?;
+        .map_err(|e: toml::de::Error| not_one(e.to_string()))?;
     if manifest.run.is_empty() || manifest.version.is_empty() || manifest.toolchain.is_empty() {
-        return Err(format!(
-            "{}: run, version and toolchain must each name a command",
-            path.display()
+        return Err(not_one(
+            "run, version and toolchain must each name a command".into(),
         ));
     }
     Ok(manifest)
@@ -386,62 +444,67 @@ impl Implementation {
     }
 
     /// Builds it, in the repository's root; the error names the command that failed.
-    pub fn build(&self) -> Result<(), String> {
+    pub fn build(&self) -> Result<(), Error> {
         self.run_builds(&self.manifest.build)
     }
 
     /// Builds its allocation-counting build; an error when it has none.
-    pub fn build_counting(&self) -> Result<(), String> {
+    pub fn build_counting(&self) -> Result<(), Error> {
         let alternative = self.counting()?;
         self.run_builds(&alternative.build)
     }
 
     /// The command that runs its allocation-counting build.
-    pub fn counting_command(&self, tasks: usize, sleep_s: f64) -> Result<Vec<String>, String> {
+    pub fn counting_command(&self, tasks: usize, sleep_s: f64) -> Result<Vec<String>, Error> {
         let mut command = self.expand(&self.counting()?.run);
         command.extend([tasks.to_string(), "--sleep".into(), sleep_s.to_string()]);
         Ok(command)
     }
 
     /// Builds the published program it stands for; an error when it has none.
-    pub fn build_published(&self) -> Result<(), String> {
+    pub fn build_published(&self) -> Result<(), Error> {
         self.run_builds(&self.published()?.build)
     }
 
     /// The command that runs the published program it stands for: `TASKS SECONDS` appended.
-    pub fn published_command(&self, tasks: usize, sleep_s: f64) -> Result<Vec<String>, String> {
+    pub fn published_command(&self, tasks: usize, sleep_s: f64) -> Result<Vec<String>, Error> {
         let mut command = self.expand(&self.published()?.run);
         command.extend([tasks.to_string(), sleep_s.to_string()]);
         Ok(command)
     }
 
-    fn published(&self) -> Result<&Published, String> {
-        self.manifest
-            .published
-            .as_ref()
-            .ok_or_else(|| format!("{} stands for no published program", self.name()))
+    fn published(&self) -> Result<&Published, Error> {
+        let name = || self.name().to_string();
+        let published = self.manifest.published.as_ref();
+        published.ok_or_else(|| Error::NoPublished { name: name() })
     }
 
-    fn counting(&self) -> Result<&Alternative, String> {
-        self.manifest
-            .allocations
-            .as_ref()
-            .ok_or_else(|| format!("{} has no build that counts allocations", self.name()))
+    fn counting(&self) -> Result<&Alternative, Error> {
+        let name = || self.name().to_string();
+        let counting = self.manifest.allocations.as_ref();
+        counting.ok_or_else(|| Error::NoCounting { name: name() })
     }
 
-    fn run_builds(&self, commands: &[Vec<String>]) -> Result<(), String> {
+    fn run_builds(&self, commands: &[Vec<String>]) -> Result<(), Error> {
         if let Some(build) = self.expand(&["{build}".to_string()]).first() {
-            std::fs::create_dir_all(build).map_err(|e| format!("cannot create {build}: {e}"))?;
+            std::fs::create_dir_all(build).map_err(|source| Error::BuildDir {
+                dir: build.clone(),
+                source,
+            })?;
         }
         for command in commands {
-            output(&self.expand(command), &self.root, &self.environment())
-                .map_err(|why| format!("cannot build {}: {why}", self.name()))?;
+            output(&self.expand(command), &self.root, &self.environment()).map_err(|why| {
+                Error::Build {
+                    name: self.name().to_string(),
+                    why,
+                }
+            })?;
         }
         Ok(())
     }
 
     /// The first line of what the version command prints: the exact toolchain or runtime.
-    pub fn version(&self) -> Result<String, String> {
+    pub fn version(&self) -> Result<String, Error> {
         let text = output(
             &self.expand(&self.manifest.version),
             &self.root,
@@ -451,7 +514,9 @@ impl Implementation {
             .map(str::trim)
             .find(|line| !line.is_empty())
             .map(str::to_string)
-            .ok_or_else(|| format!("the version command of {} printed nothing", self.name()))
+            .ok_or_else(|| Error::NoVersion {
+                name: self.name().to_string(),
+            })
     }
 
     /// The OS limits that `tasks` tasks of it would break: the same checks a Rust binary
@@ -472,14 +537,21 @@ impl Implementation {
 
 /// Runs `command` in `cwd` with `env` added: what it printed (stdout, or stderr when stdout is
 /// empty), or why it could not run or failed, in one line.
-fn output(command: &[String], cwd: &Path, env: &[(OsString, OsString)]) -> Result<String, String> {
-    let (program, args) = command.split_first().ok_or("an empty command")?;
+fn output(
+    command: &[String],
+    cwd: &Path,
+    env: &[(OsString, OsString)],
+) -> Result<String, CommandFailure> {
+    let (program, args) = command.split_first().ok_or(CommandFailure::Empty)?;
     let output = Command::new(program)
         .args(args)
         .envs(env.iter().cloned())
         .current_dir(cwd)
         .output()
-        .map_err(|e| format!("cannot run {program}: {e}"))?;
+        .map_err(|source| CommandFailure::NotRun {
+            program: program.clone(),
+            source,
+        })?;
     let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
     let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
     if !output.status.success() {
@@ -488,12 +560,11 @@ fn output(command: &[String], cwd: &Path, env: &[(OsString, OsString)]) -> Resul
         let said = lines()
             .find(|l| l.to_lowercase().contains("error"))
             .or_else(|| lines().rfind(|l| !l.is_empty()));
-        return Err(format!(
-            "{} failed ({}){}",
-            command.join(" "),
-            output.status,
-            said.map(|l| format!(": {l}")).unwrap_or_default()
-        ));
+        return Err(CommandFailure::Failed {
+            command: command.join(" "),
+            status: output.status,
+            said: said.map(str::to_string),
+        });
     }
     Ok(if stdout.trim().is_empty() {
         stderr
@@ -603,7 +674,7 @@ mappings_per_task = 2
     fn a_bad_manifest_is_an_error_that_names_it() {
         let root = tempfile::tempdir().unwrap();
         write(root.path(), "peers/other", PEER);
-        let error = discover(root.path()).unwrap_err();
+        let error = discover(root.path()).unwrap_err().to_string();
         assert!(
             error.contains("name is 'echo' but the folder says 'other'"),
             "{error}"
@@ -614,7 +685,7 @@ mappings_per_task = 2
             "peers/echo",
             &PEER.replace("event-loop", "fibres"),
         );
-        let error = discover(root.path()).unwrap_err();
+        let error = discover(root.path()).unwrap_err().to_string();
         assert!(
             error.contains("peers/echo/bench.toml") && error.contains("fibres"),
             "{error}"

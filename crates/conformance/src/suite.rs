@@ -160,7 +160,7 @@ pub fn run(suite: Suite) -> ! {
         let missing = implementation.missing_toolchain();
         // Built once, before its checks run; a build that fails fails every check.
         let built = match (&missing, args.list) {
-            (None, false) => implementation.build(),
+            (None, false) => implementation.build().map_err(|e| e.to_string()),
             _ => Ok(()),
         };
         if let Some(why) = &missing {

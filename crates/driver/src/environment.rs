@@ -75,7 +75,7 @@ pub fn describe(
     // Results being written are not a change to the code that measured them.
     let dirty = command_output("git", &["status", "--porcelain", "--", ".", ":!results"])
         .map(|s| !s.is_empty());
-    let cgroup = meter::cgroup_version();
+    let cgroup = meter::cgroup_version().map_err(|why| why.to_string());
     Env {
         date: humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string(),
         cpu_model: first_line_with("/proc/cpuinfo", "model name"),

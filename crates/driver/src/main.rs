@@ -8,6 +8,7 @@ mod plan;
 mod preflight;
 mod raise;
 
+use anyhow::Context;
 use cell::{CellRun, Measured};
 use harness::report::exit;
 use plan::{Args, Build, Plan, Planned};
@@ -22,8 +23,18 @@ use std::time::{Duration, Instant};
 
 /// Why the driver stops before the end: bad usage (exit 2) or anything else (exit 1).
 enum Stop {
-    Usage(String),
-    Failed(String),
+    Usage(anyhow::Error),
+    Failed(anyhow::Error),
+}
+
+impl Stop {
+    fn usage(error: impl Into<anyhow::Error>) -> Stop {
+        Stop::Usage(error.into())
+    }
+
+    fn failed(error: impl Into<anyhow::Error>) -> Stop {
+        Stop::Failed(error.into())
+    }
 }
 
 /// How the matrix ended.
@@ -46,11 +57,11 @@ fn main() {
         Ok(Ended::Complete) => exit::OK,
         Ok(Ended::Interrupted) => exit::INTERRUPTED,
         Err(Stop::Usage(error)) => {
-            eprintln!("error: {error}");
+            eprintln!("error: {error:#}");
             exit::USAGE
         }
         Err(Stop::Failed(error)) => {
-            eprintln!("error: {error}");
+            eprintln!("error: {error:#}");
             exit::FAILED
         }
     };
@@ -97,7 +108,8 @@ fn interruption() -> Result<Arc<AtomicBool>, Stop> {
     let interrupted = Arc::new(AtomicBool::new(false));
     let flag = interrupted.clone();
     ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst))
-        .map_err(|e| Stop::Failed(format!("cannot handle Ctrl-C: {e}")))?;
+        .context("cannot handle Ctrl-C")
+        .map_err(Stop::Failed)?;
     Ok(interrupted)
 }
 
@@ -106,7 +118,7 @@ type Availability = BTreeMap<(String, Build), Result<String, String>>;
 
 fn run(args: &Args, plan: &Plan) -> Result<Ended, Stop> {
     let out = args.out.clone().unwrap_or_else(default_out_dir);
-    let mut rows = Writer::create(&out).map_err(Stop::Usage)?;
+    let mut rows = Writer::create(&out).map_err(Stop::usage)?;
     if args.out.is_none() {
         point_latest_at(&out);
     }
@@ -114,7 +126,8 @@ fn run(args: &Args, plan: &Plan) -> Result<Ended, Stop> {
     let raised = match args.raise_limits {
         true => {
             let largest = plan.tasks.last().copied().unwrap_or(0);
-            Some(args.sysctls().raise(largest).map_err(Stop::Usage)?)
+            let raised = args.sysctls().raise(largest);
+            Some(raised.map_err(|why| Stop::usage(anyhow::Error::msg(why)))?)
         }
         false => None,
     };
@@ -131,8 +144,8 @@ fn run(args: &Args, plan: &Plan) -> Result<Ended, Stop> {
         .collect();
     let command_line: Vec<String> = std::env::args().collect();
     let env = environment::describe(&command_line, raised.is_some(), found, plan.interval);
-    let env = rows.joined_env(env).map_err(Stop::Usage)?;
-    rows.write_env(&env).map_err(Stop::Failed)?;
+    let env = rows.joined_env(env).map_err(Stop::usage)?;
+    rows.write_env(&env).map_err(Stop::failed)?;
 
     print_preflight(plan, &available);
     eprintln!("results: {}", out.display());
@@ -150,7 +163,7 @@ fn run(args: &Args, plan: &Plan) -> Result<Ended, Stop> {
         false => Ok(()),
     };
     drop(raised);
-    let report = report::render(&out).map_err(|e| Stop::Failed(e.to_string()))?;
+    let report = report::render(&out).map_err(Stop::failed)?;
     summarise(&done, plan, &report);
     eprintln!("{}", timing(prepared, matrix, &done));
     if ended == Ended::Interrupted {
@@ -175,7 +188,8 @@ fn prepare(plan: &Plan) -> Availability {
             Some(why) => Err(why),
             None => implementation
                 .build()
-                .and_then(|()| implementation.version()),
+                .and_then(|()| implementation.version())
+                .map_err(String::from),
         };
         match &state {
             Ok(version) => eprintln!("ready: {name} ({version})"),
@@ -189,7 +203,7 @@ fn prepare(plan: &Plan) -> Availability {
                     Build::Published => implementation.build_published(),
                     Build::Default => Ok(()),
                 };
-                built.map(|()| version)
+                built.map(|()| version).map_err(String::from)
             });
             if let Err(why) = &other {
                 eprintln!("no {}: {name}: {why}", build.describe());
@@ -207,7 +221,7 @@ fn run_matrix(
     available: &Availability,
     rows: &mut Writer,
     interrupted: &AtomicBool,
-) -> Result<Vec<Row>, String> {
+) -> anyhow::Result<Vec<Row>> {
     let cells = plan.cells();
     let mut done: Vec<Row> = Vec::new();
     for planned in &cells {
@@ -247,7 +261,7 @@ fn measure_cell(
     state: &Result<String, String>,
     done: &[Row],
     interrupted: &AtomicBool,
-) -> Result<Option<Measured>, String> {
+) -> anyhow::Result<Option<Measured>> {
     let (implementation, tasks) = (planned.implementation, planned.tasks);
     let skip = match state {
         Err(why) => Some(why.clone()),
@@ -298,20 +312,21 @@ fn row(
 
 /// Runs every implementation's criterion launch-cost bench and keeps their estimates with
 /// the results.
-fn run_launch_cost(out: &Path) -> Result<(), String> {
+fn run_launch_cost(out: &Path) -> anyhow::Result<()> {
     eprintln!("launch cost: cargo bench --workspace --bench launch_cost (about 5 minutes)");
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let status = std::process::Command::new(cargo)
         .args(["bench", "--workspace", "--bench", "launch_cost", "--locked"])
         .stdout(std::process::Stdio::inherit())
         .status()
-        .map_err(|e| format!("cannot run cargo bench: {e}"))?;
+        .context("cannot run cargo bench")?;
     if !status.success() {
-        return Err(format!("cargo bench --bench launch_cost failed ({status})"));
+        anyhow::bail!("cargo bench --bench launch_cost failed ({status})");
     }
     let target = std::env::var("CARGO_TARGET_DIR").unwrap_or_else(|_| "target".into());
     let criterion = Path::new(&target).join("criterion");
-    let copied = report::launch::copy_estimates(&criterion, &out.join(report::launch::LAUNCH_DIR))?;
+    let copied = report::launch::copy_estimates(&criterion, &out.join(report::launch::LAUNCH_DIR))
+        .map_err(anyhow::Error::msg)?;
     eprintln!("launch cost: {copied} estimates kept in {}", out.display());
     Ok(())
 }

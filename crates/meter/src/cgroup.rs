@@ -3,6 +3,7 @@
 //! (`memory.max_usage_in_bytes`, `memory.kmem.max_usage_in_bytes`). Made before the program
 //! starts, joined by it before exec, removed after it ends.
 
+use crate::Error;
 use results::Kernel;
 use std::fs::File;
 use std::os::fd::{AsRawFd, RawFd};
@@ -79,22 +80,20 @@ pub struct Cgroup {
 }
 
 /// Which memory cgroup hierarchy this machine has, or why none can be used.
-pub fn detect() -> Result<Version, String> {
+pub fn detect() -> Result<Version, Error> {
     let root = Path::new(ROOT);
     if root.join("cgroup.controllers").is_file() {
         let enabled =
             std::fs::read_to_string(root.join("cgroup.subtree_control")).unwrap_or_default();
         return match enabled.split_whitespace().any(|c| c == "memory") {
             true => Ok(Version::V2),
-            false => Err(format!(
-                "the memory controller is not enabled in {ROOT}/cgroup.subtree_control"
-            )),
+            false => Err(Error::MemoryControllerOff { root: ROOT }),
         };
     }
     if root.join("memory/memory.max_usage_in_bytes").is_file() {
         return Ok(Version::V1);
     }
-    Err(format!("no memory cgroup controller is mounted at {ROOT}"))
+    Err(Error::NoMemoryController { root: ROOT })
 }
 
 fn read_u64(path: &Path) -> Option<u64> {
@@ -103,7 +102,7 @@ fn read_u64(path: &Path) -> Option<u64> {
 
 impl Cgroup {
     /// Makes a new, empty memory cgroup, or says why it cannot (not root, no controller).
-    pub fn create() -> Result<Cgroup, String> {
+    pub fn create() -> Result<Cgroup, Error> {
         static MADE: AtomicUsize = AtomicUsize::new(0);
         let version = detect()?;
         let parent = parent_dir(version);
@@ -113,11 +112,9 @@ impl Cgroup {
             MADE.fetch_add(1, Ordering::Relaxed)
         );
         let dir = parent.join(name);
-        std::fs::create_dir(&dir).map_err(|e| {
-            format!(
-                "cannot create a memory cgroup under {}: {e} (the kernel's share needs root)",
-                parent.display()
-            )
+        std::fs::create_dir(&dir).map_err(|source| Error::CgroupNotMade {
+            parent: parent.clone(),
+            source,
         })?;
         let procs = std::fs::OpenOptions::new()
             .write(true)
@@ -129,9 +126,9 @@ impl Cgroup {
                 procs,
                 most: KernelParts::default(),
             }),
-            Err(e) => {
+            Err(source) => {
                 let _ = std::fs::remove_dir(&dir);
-                Err(format!("cannot open {}/cgroup.procs: {e}", dir.display()))
+                Err(Error::CgroupNotJoinable { dir, source })
             }
         }
     }
@@ -292,7 +289,7 @@ mod tests {
                 drop(cgroup);
                 assert!(!dir.exists());
             }
-            Err(why) => assert!(!why.is_empty()),
+            Err(why) => assert!(!why.to_string().is_empty()),
         }
     }
 
@@ -300,7 +297,10 @@ mod tests {
     #[test]
     fn a_panic_removes_the_cgroup() {
         let Ok(cgroup) = Cgroup::create() else {
-            return eprintln!("not checked: {}", detect().err().unwrap_or_default());
+            return eprintln!(
+                "not checked: {}",
+                detect().err().map(|e| e.to_string()).unwrap_or_default()
+            );
         };
         let dir = cgroup.dir.clone();
         let panicked = std::panic::catch_unwind(move || {

@@ -1,6 +1,7 @@
 //! The program's launch events (`harness::events`), read from a named pipe and stamped with
 //! the meter's clock as each line arrives.
 
+use crate::Error;
 use harness::events::Event;
 use nix::poll::{PollFd, PollFlags, PollTimeout};
 use nix::sys::stat::Mode;
@@ -34,21 +35,28 @@ pub struct Listener {
 
 impl Listener {
     /// Makes the pipe and starts reading it.
-    pub fn start() -> Result<Listener, String> {
+    pub fn start() -> Result<Listener, Error> {
         let dir = tempfile::Builder::new()
             .prefix("meter-events-")
             .tempdir()
-            .map_err(|e| format!("cannot make a directory for the events pipe: {e}"))?;
+            .map_err(Error::EventsDir)?;
         let path = dir.path().join("events");
-        nix::unistd::mkfifo(&path, Mode::S_IRUSR | Mode::S_IWUSR)
-            .map_err(|e| format!("cannot make the events pipe {}: {e}", path.display()))?;
+        nix::unistd::mkfifo(&path, Mode::S_IRUSR | Mode::S_IWUSR).map_err(|source| {
+            Error::EventsPipe {
+                path: path.clone(),
+                source,
+            }
+        })?;
         let open = |write: bool| {
             std::fs::OpenOptions::new()
                 .read(!write)
                 .write(write)
                 .custom_flags(libc::O_NONBLOCK)
                 .open(&path)
-                .map_err(|e| format!("cannot open the events pipe {}: {e}", path.display()))
+                .map_err(|source| Error::EventsOpen {
+                    path: path.clone(),
+                    source,
+                })
         };
         let reader_end = open(false)?;
         let writer = open(true)?;
@@ -100,7 +108,7 @@ impl Listener {
 }
 
 /// A pipe whose write end wakes a reader waiting on its read end.
-fn wake_pipe() -> Result<(File, File), String> {
+fn wake_pipe() -> Result<(File, File), Error> {
     let (read, write) = crate::process::pipe()?;
     Ok((File::from(read), File::from(write)))
 }

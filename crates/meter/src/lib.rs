@@ -10,12 +10,14 @@
 //! during the sleep, is exact but only as often as it is read.
 
 mod cgroup;
+pub mod error;
 mod events;
 mod process;
 
 pub use cgroup::remove_orphans as remove_orphaned_cgroups;
 pub use process::DEFAULT_INTERVAL;
 
+pub use error::Error;
 use harness::events::Event;
 use harness::proc::ProcStatus;
 use process::{Ended, Exit, Process, Start};
@@ -99,7 +101,7 @@ impl Outcome {
 
 /// The memory cgroup version every run gets (`v1` or `v2`), or why runs get none here (then
 /// the kernel's share is unknown): found by making one and removing it.
-pub fn cgroup_version() -> Result<String, String> {
+pub fn cgroup_version() -> Result<String, Error> {
     drop(cgroup::Cgroup::create()?);
     cgroup::detect().map(|version| version.name().to_string())
 }
@@ -135,7 +137,7 @@ impl Seen {
 pub fn measure(mut spec: Spec, options: &Options, interrupted: &AtomicBool) -> Outcome {
     let listener = match events::Listener::start() {
         Ok(listener) => listener,
-        Err(why) => return Outcome::failed(&spec.name, why),
+        Err(why) => return Outcome::failed(&spec.name, why.to_string()),
     };
     let cgroup = options
         .cgroup
@@ -146,7 +148,7 @@ pub fn measure(mut spec: Spec, options: &Options, interrupted: &AtomicBool) -> O
         Ok(process) => process,
         Err(why) => {
             listener.finish();
-            return Outcome::failed(&spec.name, why);
+            return Outcome::failed(&spec.name, why.to_string());
         }
     };
     let stdout = drain(process.child.stdout.take());
@@ -179,7 +181,7 @@ pub fn measure(mut spec: Spec, options: &Options, interrupted: &AtomicBool) -> O
     drop(cgroup);
     let mut measurement = match exit {
         Ok(exit) => assemble(&spec.name, &exit, &seen, &launch, ending, options, &stderr),
-        Err(why) => Measurement::unmeasured(&spec.name, RunStatus::Failed, why),
+        Err(why) => Measurement::unmeasured(&spec.name, RunStatus::Failed, why.to_string()),
     };
     measurement.kernel = kernel;
     measurement.process_wall_s = Some(process_wall.as_secs_f64());
@@ -271,7 +273,7 @@ impl Watch<'_> {
     fn wait(
         self,
         cgroup: Option<cgroup::Cgroup>,
-    ) -> (Result<Exit, String>, (Seen, Ending, Option<cgroup::Cgroup>)) {
+    ) -> (Result<Exit, Error>, (Seen, Ending, Option<cgroup::Cgroup>)) {
         std::thread::scope(|scope| {
             let process = self.process;
             let done = self.done;
@@ -476,7 +478,7 @@ pub fn exit_reading_unavailable() -> Option<String> {
     };
     let process = match Process::start(start) {
         Ok(process) => process,
-        Err(why) => return Some(why),
+        Err(why) => return Some(why.to_string()),
     };
     let untraced = process.untraced.clone();
     let _ = process.wait();

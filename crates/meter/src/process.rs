@@ -2,6 +2,7 @@
 //! before exec, traced so that it stops as it exits (its memory is still there to read), and
 //! read from /proc while it runs.
 
+use crate::Error;
 use harness::proc::ProcStatus;
 use nix::fcntl::OFlag;
 use nix::sys::ptrace;
@@ -69,8 +70,8 @@ impl Ended {
 impl Process {
     /// Starts it: it dies with the meter (`PR_SET_PDEATHSIG`), joins the cgroup and asks to be
     /// traced before exec, and stops at exec for the meter to set the trace options.
-    pub fn start(start: Start) -> Result<Process, String> {
-        let (program, args) = start.command.split_first().ok_or("no command to run")?;
+    pub fn start(start: Start) -> Result<Process, Error> {
+        let (program, args) = start.command.split_first().ok_or(Error::NoCommand)?;
         let (traced_read, traced_write) = pipe()?;
         let mut command = Command::new(program);
         command.args(args).envs(start.env).stdin(Stdio::null());
@@ -79,10 +80,7 @@ impl Process {
         }
         match &start.output {
             Some(fd) => {
-                let clone = |fd: &OwnedFd| {
-                    fd.try_clone()
-                        .map_err(|e| format!("cannot pass output: {e}"))
-                };
+                let clone = |fd: &OwnedFd| fd.try_clone().map_err(Error::Output);
                 command.stdout(clone(fd)?).stderr(clone(fd)?);
             }
             None => {
@@ -96,13 +94,14 @@ impl Process {
         );
         // SAFETY: the closure makes only async-signal-safe calls.
         unsafe { command.pre_exec(setup) };
-        let child = command
-            .spawn()
-            .map_err(|e| format!("cannot start {}: {e}", program.to_string_lossy()))?;
+        let child = command.spawn().map_err(|source| Error::NotStarted {
+            program: program.to_string_lossy().into_owned(),
+            source,
+        })?;
         drop(traced_write);
         let pid = child.id() as i32;
-        let proc_dir = File::open(format!("/proc/{pid}"))
-            .map_err(|e| format!("cannot open /proc/{pid}: {e}"))?;
+        let proc_dir =
+            File::open(format!("/proc/{pid}")).map_err(|source| Error::NoProc { pid, source })?;
         let mut process = Process {
             child,
             pid,
@@ -112,7 +111,7 @@ impl Process {
         let mut traced = [0u8; 1];
         let traced = File::from(traced_read).read(&mut traced).unwrap_or(0) == 1;
         process.untraced = match traced {
-            true => process.resume_from_exec().err(),
+            true => process.resume_from_exec().err().map(|e| e.to_string()),
             false => Some("ptrace refused PTRACE_TRACEME".into()),
         };
         Ok(process)
@@ -120,11 +119,11 @@ impl Process {
 
     /// The traced child stops as its exec completes: ask to stop it again as it exits, and
     /// let it run.
-    fn resume_from_exec(&self) -> Result<(), String> {
+    fn resume_from_exec(&self) -> Result<(), Error> {
         let pid = Pid::from_raw(self.pid);
         match nix::sys::wait::waitpid(pid, Some(WaitPidFlag::__WALL)) {
             Ok(WaitStatus::Stopped(..)) => {}
-            other => return Err(format!("the program did not stop at exec ({other:?})")),
+            other => return Err(Error::NoStopAtExec(format!("{other:?}"))),
         }
         // TRACEEXEC: a later exec (a launcher script handing over) is an event, not a
         // SIGTRAP to pass on.
@@ -133,7 +132,7 @@ impl Process {
             | ptrace::Options::PTRACE_O_EXITKILL;
         ptrace::setoptions(pid, options)
             .and_then(|()| ptrace::cont(pid, None))
-            .map_err(|e| format!("cannot trace the program: {e}"))
+            .map_err(Error::NotTraced)
     }
 
     /// /proc/<pid>/status now; a process gone or a zombie gives none of its memory.
@@ -148,7 +147,7 @@ impl Process {
 
     /// Waits for the end, reading the process as it stops at its exit and passing on every
     /// signal it receives meanwhile.
-    pub fn wait(&self) -> Result<Exit, String> {
+    pub fn wait(&self) -> Result<Exit, Error> {
         let mut at_exit = None;
         loop {
             let mut status = 0;
@@ -160,7 +159,7 @@ impl Process {
                 if error.kind() == std::io::ErrorKind::Interrupted {
                     continue;
                 }
-                return Err(format!("cannot wait for the program: {error}"));
+                return Err(Error::NoWait(error));
             }
             if let Some(ending) = Ended::from_raw(status) {
                 return Ok(Exit {
@@ -190,8 +189,8 @@ impl Process {
 }
 
 /// A pipe whose ends close on exec: (read, write).
-pub fn pipe() -> Result<(OwnedFd, OwnedFd), String> {
-    nix::unistd::pipe2(OFlag::O_CLOEXEC).map_err(|e| format!("cannot make a pipe: {e}"))
+pub fn pipe() -> Result<(OwnedFd, OwnedFd), Error> {
+    nix::unistd::pipe2(OFlag::O_CLOEXEC).map_err(Error::Pipe)
 }
 
 /// The child's side, between fork and exec: dies with the meter (and exits at once if the

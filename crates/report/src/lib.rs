@@ -8,28 +8,30 @@ pub mod published;
 pub mod summary;
 pub mod table;
 
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 /// Why a report could not be made: its input is not what it should be (the user's to fix:
 /// exit 2), or its output could not be written (exit 1).
-#[derive(Debug, PartialEq)]
+#[derive(Debug, thiserror::Error)]
 pub enum Error {
+    #[error(transparent)]
+    Results(#[from] results::error::Error),
+    #[error("{0}")]
     Input(String),
+    #[error("{0}")]
     Output(String),
 }
 
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        match self {
-            Error::Input(why) | Error::Output(why) => f.write_str(why),
-        }
+impl Error {
+    /// Whether it is the input's fault (the user's to fix) rather than the output's.
+    pub fn is_input(&self) -> bool {
+        !matches!(self, Error::Output(_))
     }
 }
 
 /// Writes `report.md` and the charts into `dir`, from its results; returns the report's path.
 pub fn render(dir: &Path) -> Result<PathBuf, Error> {
-    let results = results::jsonl::read(dir).map_err(Error::Input)?;
+    let results = results::jsonl::read(dir)?;
     let summary = summary::Summary::new(&results);
     let launch = launch::load(&dir.join(launch::LAUNCH_DIR)).map_err(Error::Input)?;
     let published = published::published();
@@ -46,7 +48,7 @@ pub const README_MARKERS: (&str, &str) = ("<!-- results:begin -->", "<!-- result
 
 /// Rewrites the results section of `readme` from the results in `dir`.
 pub fn update_readme(dir: &Path, readme: &Path) -> Result<(), Error> {
-    let results = results::jsonl::read(dir).map_err(Error::Input)?;
+    let results = results::jsonl::read(dir)?;
     let summary = summary::Summary::new(&results);
     let text = std::fs::read_to_string(readme)
         .map_err(|e| Error::Input(format!("cannot read README '{}': {e}", readme.display())))?;

@@ -24,9 +24,9 @@ fn main() {
         Ok(path) => println!("{}", path.display()),
         Err(error) => {
             eprintln!("error: {error}");
-            std::process::exit(match error {
-                report::Error::Input(_) => exit::USAGE,
-                report::Error::Output(_) => exit::FAILED,
+            std::process::exit(match error.is_input() {
+                true => exit::USAGE,
+                false => exit::FAILED,
             });
         }
     }

@@ -57,14 +57,12 @@ mod tests {
 
 /// A timeout given on a command line: seconds, more than 0 and finite; the error names the
 /// value. One parser for every tool that takes `--timeout`.
-pub fn parse_timeout(text: &str) -> Result<f64, String> {
+pub fn parse_timeout(text: &str) -> Result<f64, crate::error::Error> {
     text.trim()
         .parse::<f64>()
         .ok()
         .filter(|seconds| seconds.is_finite() && *seconds > 0.0 && *seconds < 1e9)
-        .ok_or_else(|| {
-            format!("invalid timeout '{text}': expected a number of seconds > 0 like 300 or 2.5")
-        })
+        .ok_or_else(|| crate::error::Error::Timeout(text.to_string()))
 }
 
 /// The tools' command line into `T`: `--help` and `--version` print and exit 0, bad usage is

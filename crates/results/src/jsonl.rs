@@ -1,6 +1,7 @@
 //! A results directory: `results.jsonl` (one row per cell, appended as each ends) and
 //! `env.json` (where the run was made). The one reader and the one writer of both.
 
+use crate::error::Error;
 use crate::{Env, Row};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -20,30 +21,27 @@ pub struct Results {
 
 /// Reads a results directory; anything that makes it not one is one clear error. A line cut
 /// short (a crash mid-write, even inside a character) is counted as malformed.
-pub fn read(dir: &Path) -> Result<Results, String> {
+pub fn read(dir: &Path) -> Result<Results, Error> {
     if !dir.is_dir() {
         let why = match dir.exists() {
             true => "not a directory",
             false => "no such directory",
         };
-        return Err(format!(
-            "'{}' is not a results directory: {why}",
-            dir.display()
-        ));
+        let dir = dir.to_path_buf();
+        return Err(Error::NotResults { dir, why });
     }
     let read = |name: &str| {
         let path = dir.join(name);
-        std::fs::read(&path)
-            .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
-            .map_err(|e| format!("cannot read {}: {e}", path.display()))
+        match std::fs::read(&path) {
+            Ok(bytes) => Ok(String::from_utf8_lossy(&bytes).into_owned()),
+            Err(source) => Err(Error::Read { path, source }),
+        }
     };
     let mut results = parse_rows(&read(ROWS_FILE)?);
     let env = read(ENV_FILE)?;
-    results.env = serde_json::from_str(&env).map_err(|e| {
-        format!(
-            "{} is not an environment record: {e}",
-            dir.join(ENV_FILE).display()
-        )
+    results.env = serde_json::from_str(&env).map_err(|source| Error::NotEnv {
+        path: dir.join(ENV_FILE),
+        source,
     })?;
     results.timelines = crate::timeline::read(dir);
     Ok(results)
@@ -70,14 +68,17 @@ pub struct Writer {
 
 impl Writer {
     /// Creates `dir` if needed and opens its rows file; the error names the directory.
-    pub fn create(dir: &Path) -> Result<Writer, String> {
+    pub fn create(dir: &Path) -> Result<Writer, Error> {
         let file = std::fs::create_dir_all(dir).and_then(|()| {
             std::fs::OpenOptions::new()
                 .create(true)
                 .append(true)
                 .open(dir.join(ROWS_FILE))
         });
-        let file = file.map_err(|e| format!("cannot write results to '{}': {e}", dir.display()))?;
+        let file = file.map_err(|source| Error::Create {
+            dir: dir.to_path_buf(),
+            source,
+        })?;
         Ok(Writer {
             dir: dir.to_path_buf(),
             file,
@@ -88,46 +89,43 @@ impl Writer {
         self.dir.join(ROWS_FILE)
     }
 
-    pub fn append(&mut self, row: &Row) -> Result<(), String> {
+    pub fn append(&mut self, row: &Row) -> Result<(), Error> {
         let line = serde_json::to_string(row).expect("rows serialise");
         writeln!(self.file, "{line}")
             .and_then(|()| self.file.flush())
-            .map_err(|e| format!("cannot append to {}: {e}", self.rows_path().display()))
+            .map_err(|source| Error::Append {
+                path: self.rows_path(),
+                source,
+            })
     }
 
     /// Appends the timeline of a row just appended (`timeline.index` names it).
-    pub fn append_timeline(&self, timeline: &crate::timeline::Timeline) -> Result<(), String> {
+    pub fn append_timeline(&self, timeline: &crate::timeline::Timeline) -> Result<(), Error> {
         crate::timeline::append(&self.dir, timeline)
     }
 
     /// The record to write for a run in `env`: `env` itself in a new directory; in one that
     /// holds an earlier run's rows, that run's record with this run added, or, when `env`
     /// differs from it, one line saying how (then nothing may be written there).
-    pub fn joined_env(&self, env: Env) -> Result<Env, String> {
+    pub fn joined_env(&self, env: Env) -> Result<Env, Error> {
         let path = self.dir.join(ENV_FILE);
         let Ok(text) = std::fs::read_to_string(&path) else {
             return Ok(env);
         };
-        let mut earlier: Env = serde_json::from_str(&text).map_err(|e| {
-            format!(
-                "{} is not an environment record ({e}): give a new --out",
-                path.display()
-            )
-        })?;
+        let mut earlier: Env =
+            serde_json::from_str(&text).map_err(|source| Error::EarlierEnv { path, source })?;
         if let Some(difference) = earlier.differs_from(&env) {
-            return Err(format!(
-                "'{}' holds rows made in another environment ({difference}): give a new --out",
-                self.dir.display()
-            ));
+            let dir = self.dir.clone();
+            return Err(Error::OtherEnvironment { dir, difference });
         }
         earlier.add_later_run(env);
         Ok(earlier)
     }
 
-    pub fn write_env(&self, env: &Env) -> Result<(), String> {
+    pub fn write_env(&self, env: &Env) -> Result<(), Error> {
         let path = self.dir.join(ENV_FILE);
         let text = serde_json::to_string_pretty(env).expect("env serialises") + "\n";
-        std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+        std::fs::write(&path, text).map_err(|source| Error::Write { path, source })
     }
 }
 
@@ -175,7 +173,10 @@ mod tests {
         let joined = writer.joined_env(env("abc", "second")).unwrap();
         assert_eq!(joined.command, "first");
         assert_eq!(joined.later_runs[0].command, "second");
-        let refused = writer.joined_env(env("def", "third")).unwrap_err();
+        let refused = writer
+            .joined_env(env("def", "third"))
+            .unwrap_err()
+            .to_string();
         assert_eq!(
             refused,
             format!(
@@ -189,16 +190,21 @@ mod tests {
     #[test]
     fn what_is_not_a_results_directory_says_so() {
         assert_eq!(
-            read(Path::new("/nonexistent/results")).unwrap_err(),
+            read(Path::new("/nonexistent/results"))
+                .unwrap_err()
+                .to_string(),
             "'/nonexistent/results' is not a results directory: no such directory"
         );
         let dir = tempfile::tempdir().unwrap();
-        let error = read(dir.path()).unwrap_err();
+        let error = read(dir.path()).unwrap_err().to_string();
         assert!(
             error.starts_with("cannot read ") && error.contains(ROWS_FILE),
             "{error}"
         );
-        let error = Writer::create(Path::new("/proc/none")).err().unwrap();
+        let error = Writer::create(Path::new("/proc/none"))
+            .err()
+            .unwrap()
+            .to_string();
         assert!(
             error.starts_with("cannot write results to '/proc/none': "),
             "{error}"

@@ -3,6 +3,7 @@
 //! of a results directory, and how numbers are written for people.
 
 pub mod env;
+pub mod error;
 #[cfg(any(test, feature = "fixtures"))]
 pub mod fixtures;
 pub mod format;

@@ -80,7 +80,7 @@ impl Recorder {
 }
 
 /// Appends `timeline` to the directory's timelines, flushed, as each cell ends.
-pub fn append(dir: &Path, timeline: &Timeline) -> Result<(), String> {
+pub fn append(dir: &Path, timeline: &Timeline) -> Result<(), crate::error::Error> {
     let path = dir.join(TIMELINES_FILE);
     let line = serde_json::to_string(timeline).expect("timelines serialise");
     std::fs::OpenOptions::new()
@@ -88,7 +88,7 @@ pub fn append(dir: &Path, timeline: &Timeline) -> Result<(), String> {
         .append(true)
         .open(&path)
         .and_then(|mut file| writeln!(file, "{line}").and_then(|()| file.flush()))
-        .map_err(|e| format!("cannot append to {}: {e}", path.display()))
+        .map_err(|source| crate::error::Error::Append { path, source })
 }
 
 /// Every timeline of a results directory, by row index; none when it has no timelines (a run
