@@ -57,12 +57,15 @@ pub enum Ended {
 }
 
 impl Ended {
-    /// The end a raw wait status tells, if it tells one (not a stop).
+    /// The end a raw wait status tells, if it tells one (not a stop). Decoded here, not by
+    /// nix, whose signals stop short of the real-time ones that runtimes use (Mono's).
     fn from_raw(status: libc::c_int) -> Option<Ended> {
-        match WaitStatus::from_raw(Pid::from_raw(0), status).ok()? {
-            WaitStatus::Exited(_, code) => Some(Ended::Code(code)),
-            WaitStatus::Signaled(_, signal, _) => Some(Ended::Signal(signal as i32)),
-            _ => None,
+        if libc::WIFEXITED(status) {
+            Some(Ended::Code(libc::WEXITSTATUS(status)))
+        } else if libc::WIFSIGNALED(status) {
+            Some(Ended::Signal(libc::WTERMSIG(status)))
+        } else {
+            None
         }
     }
 }
@@ -168,18 +171,20 @@ impl Process {
                     at_exit,
                 });
             }
-            let pid = Pid::from_raw(self.pid);
-            // Resume the stopped tracee, with the signal it was to receive, if any.
-            let _ = match WaitStatus::from_raw(pid, status) {
-                Ok(WaitStatus::PtraceEvent(_, _, event)) => {
-                    if event == libc::PTRACE_EVENT_EXIT {
+            if libc::WIFSTOPPED(status) {
+                let signal = match status >> 16 {
+                    libc::PTRACE_EVENT_EXIT => {
                         at_exit = self.status();
+                        0
                     }
-                    ptrace::cont(pid, None)
-                }
-                Ok(WaitStatus::Stopped(_, signal)) => ptrace::cont(pid, signal),
-                _ => Ok(()),
-            };
+                    libc::PTRACE_EVENT_EXEC => 0,
+                    _ => libc::WSTOPSIG(status),
+                };
+                // SAFETY: resumes our own stopped tracee with the signal it was to receive:
+                // libc's call, as nix's knows no real-time signal (Mono suspends its threads
+                // with one) and would leave the program stopped for good.
+                unsafe { libc::ptrace(libc::PTRACE_CONT, self.pid, 0, signal) };
+            }
         }
     }
 
