@@ -18,7 +18,7 @@ final class Bench {
         this.tasks = tasks;
         this.sleepNanos = Math.round(sleepSeconds * 1e9);
         this.events = events;
-        event("start " + tasks + " " + sleepSeconds);
+        event(new StringBuilder("start ").append(tasks).append(' ').append(sleepSeconds).toString());
     }
 
     /** Parses the command line, opens the events pipe and says the launch begins. */
@@ -106,18 +106,24 @@ final class Bench {
         }
     }
 
+    /**
+     * Writes one line of the launch protocol. Every line is built without {@code +} on
+     * strings: javac compiles that into invokedynamic, whose first use starts the JVM's
+     * method-handle machinery, about 5 MB the article's program never pays (10,000 virtual
+     * threads read 1.07 times the article's program with it, 1.01 without).
+     */
     private void event(String line) {
         if (events != null) events.println(line);
     }
 
     /** Every task has been spawned. */
     void spawned() {
-        event("spawned " + tasks);
+        event("spawned ".concat(String.valueOf(tasks)));
     }
 
     /** Every task was joined; {@code completed} of them ended well. */
     void done(int completed) {
-        event("done " + completed);
+        event("done ".concat(String.valueOf(completed)));
     }
 
     /** Starts the platform thread of task {@code index}; when the OS refuses it, exit 3. */
