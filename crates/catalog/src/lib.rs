@@ -306,62 +306,75 @@ fn defaults(name: &str, rust_crate: bool) -> toml::Table {
     if !rust_crate {
         return table;
     }
-    let words = |words: &[&str]| toml::Value::Array(words.iter().map(|&w| w.into()).collect());
     let package = format!("bench-{name}");
-    let cargo_build = [
-        "cargo",
-        "build",
-        "--release",
-        "--locked",
-        "--quiet",
-        "-p",
-        &package,
-    ];
+    let build = cargo_build(&package, &[]);
     let binary = format!("{{target}}/release/{package}");
-    let counting = [
-        &cargo_build[..],
+    let counting = cargo_build(
+        &package,
         &[
             "--features",
             "count-allocations",
             "--target-dir",
             "{target}/allocations",
         ],
-    ]
-    .concat();
+    );
     let published = format!("published-{name}");
-    let mut allocations = toml::Table::new();
-    allocations.insert("build".into(), toml::Value::Array(vec![words(&counting)]));
-    allocations.insert(
-        "run".into(),
-        words(&[&format!("{{target}}/allocations/release/{package}")]),
-    );
-    let mut published_table = toml::Table::new();
-    published_table.insert("source".into(), format!("src/bin/{published}.rs").into());
-    published_table.insert(
-        "build".into(),
-        toml::Value::Array(vec![words(
-            &[&cargo_build[..], &["--bin", &published]].concat(),
-        )]),
-    );
-    published_table.insert(
-        "run".into(),
-        words(&[&format!("{{target}}/release/{published}")]),
-    );
+    let published_build = cargo_build(&package, &["--bin", &published]);
     for (key, value) in [
         ("language", "Rust".into()),
         ("source", "src/main.rs".into()),
-        ("build", toml::Value::Array(vec![words(&cargo_build)])),
+        ("build", build),
         ("run", words(&[&binary])),
         ("version", words(&[&binary, "--version"])),
         ("toolchain", words(&["cargo", "--version"])),
         ("install", "rustup, which reads rust-toolchain.toml".into()),
         ("self_report", true.into()),
-        ("allocations", allocations.into()),
-        ("published", published_table.into()),
+        (
+            "allocations",
+            commands(
+                counting,
+                &format!("{{target}}/allocations/release/{package}"),
+            ),
+        ),
+        (
+            "published",
+            commands(published_build, &format!("{{target}}/release/{published}")),
+        ),
     ] {
         table.insert(key.into(), value);
     }
+    if let Some(toml::Value::Table(published_table)) = table.get_mut("published") {
+        published_table.insert("source".into(), format!("src/bin/{published}.rs").into());
+    }
     table
+}
+
+/// A command as a manifest writes it: an array of words.
+fn words(words: &[&str]) -> toml::Value {
+    toml::Value::Array(words.iter().map(|&w| w.into()).collect())
+}
+
+/// The one build command of `package` in release, with `more` arguments, as a manifest's
+/// `build` (a list of commands).
+fn cargo_build(package: &str, more: &[&str]) -> toml::Value {
+    let command = [
+        "cargo",
+        "build",
+        "--release",
+        "--locked",
+        "--quiet",
+        "-p",
+        package,
+    ];
+    toml::Value::Array(vec![words(&[&command[..], more].concat())])
+}
+
+/// A table of another build: its `build` commands and the binary it `run`s.
+fn commands(build: toml::Value, binary: &str) -> toml::Value {
+    let mut table = toml::Table::new();
+    table.insert("build".into(), build);
+    table.insert("run".into(), words(&[binary]));
+    table.into()
 }
 
 /// The repository this crate is part of: where the implementations are.

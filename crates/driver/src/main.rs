@@ -134,16 +134,7 @@ fn run(args: &Args, plan: &Plan) -> Result<Ended, Stop> {
     let preparing = Instant::now();
     let available = prepare(plan);
     let prepared = preparing.elapsed();
-    let found = plan
-        .implementations
-        .iter()
-        .map(|i| {
-            let state = available[&(i.name().to_string(), Build::Default)].clone();
-            (i.name().to_string(), environment::found(i, state))
-        })
-        .collect();
-    let command_line: Vec<String> = std::env::args().collect();
-    let env = environment::describe(&command_line, raised.is_some(), found, plan.interval);
+    let env = describe(plan, &available, raised.is_some());
     let env = rows.joined_env(env).map_err(Stop::usage)?;
     rows.write_env(&env).map_err(Stop::failed)?;
 
@@ -176,6 +167,20 @@ fn run(args: &Args, plan: &Plan) -> Result<Ended, Stop> {
     }
     launch_cost.map_err(Stop::Failed)?;
     Ok(ended)
+}
+
+/// Where this run is made: the machine, the command line, and each implementation as found.
+fn describe(plan: &Plan, available: &Availability, raised: bool) -> results::Env {
+    let found = plan
+        .implementations
+        .iter()
+        .map(|i| {
+            let state = available[&(i.name().to_string(), Build::Default)].clone();
+            (i.name().to_string(), environment::found(i, state))
+        })
+        .collect();
+    let command_line: Vec<String> = std::env::args().collect();
+    environment::describe(&command_line, raised, found, plan.interval)
 }
 
 /// Checks each implementation's toolchain, builds it (and, with `--allocations`, its

@@ -228,6 +228,25 @@ fn given_twice<T: PartialEq + std::fmt::Display>(values: &[T]) -> Option<&T> {
         .map(|(_, value)| value)
 }
 
+/// The implementations `names` asks for, in its order, or every one `found` when it asks for
+/// none; an error names one it does not know.
+fn chosen(names: &[String], found: Vec<Implementation>) -> Result<Vec<Implementation>, String> {
+    let known: Vec<&str> = found.iter().map(Implementation::name).collect();
+    if let Some(unknown) = names.iter().find(|name| !known.contains(&name.as_str())) {
+        return Err(format!(
+            "unknown implementation '{unknown}': expected one of {}",
+            known.join(", ")
+        ));
+    }
+    Ok(match names.is_empty() {
+        true => found,
+        false => names
+            .iter()
+            .filter_map(|name| found.iter().find(|i| i.name() == name).cloned())
+            .collect(),
+    })
+}
+
 impl Plan {
     pub fn from(args: &Args, found: Vec<Implementation>) -> Result<Plan, String> {
         if let Some(twice) = given_twice(&args.implementations) {
@@ -240,25 +259,7 @@ impl Plan {
                 "task count {twice} is given twice in --tasks: give each once"
             ));
         }
-        let names: Vec<&str> = found.iter().map(Implementation::name).collect();
-        if let Some(unknown) = args
-            .implementations
-            .iter()
-            .find(|r| !names.contains(&r.as_str()))
-        {
-            return Err(format!(
-                "unknown implementation '{unknown}': expected one of {}",
-                names.join(", ")
-            ));
-        }
-        let implementations = match args.implementations.is_empty() {
-            true => found,
-            false => args
-                .implementations
-                .iter()
-                .filter_map(|name| found.iter().find(|i| i.name() == name).cloned())
-                .collect(),
-        };
+        let implementations = chosen(&args.implementations, found)?;
         let mut tasks = match (args.tasks.is_empty(), args.quick) {
             (false, _) => args.tasks.clone(),
             (true, true) => vec![1, 10_000, 100_000],
