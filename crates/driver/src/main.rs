@@ -46,7 +46,7 @@ enum Ended {
 
 fn main() {
     let (args, plan) = plan::parse(std::env::args_os()).unwrap_or_else(|error| {
-        eprintln!("error: {error}");
+        eprintln!("error: {error:#}");
         std::process::exit(exit::USAGE)
     });
     let restored = clean_up_after_a_killed_driver(&args.sysctls(), args.restore_limits);
@@ -87,7 +87,7 @@ fn clean_up_after_a_killed_driver(sysctls: &raise::Sysctls, asked: bool) -> bool
             true
         }
         Err(why) => {
-            eprintln!("error: {why}");
+            eprintln!("error: {why:#}");
             false
         }
     };
@@ -126,8 +126,7 @@ fn run(args: &Args, plan: &Plan) -> Result<Ended, Stop> {
     let raised = match args.raise_limits {
         true => {
             let largest = plan.tasks.last().copied().unwrap_or(0);
-            let raised = args.sysctls().raise(largest);
-            Some(raised.map_err(|why| Stop::usage(anyhow::Error::msg(why)))?)
+            Some(args.sysctls().raise(largest).map_err(Stop::Usage)?)
         }
         false => None,
     };

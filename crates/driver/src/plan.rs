@@ -1,6 +1,7 @@
 //! The command line of `scripts/bench.sh` and the matrix it asks for, checked before anything
 //! runs: every bad value is one line that names it, and exit 2.
 
+use anyhow::{anyhow, bail};
 use catalog::Implementation;
 use clap::Parser;
 use std::path::PathBuf;
@@ -128,16 +129,14 @@ fn parse_repeat(text: &str) -> Result<u32, String> {
 }
 
 /// The task counts of `flag` (`--sleep-at 10M=120`) each given once, each among `tasks`.
-fn check_counts(flag: &str, counts: &[usize], tasks: &[usize]) -> Result<(), String> {
+fn check_counts(flag: &str, counts: &[usize], tasks: &[usize]) -> anyhow::Result<()> {
     if let Some(twice) = given_twice(counts) {
-        return Err(format!(
-            "task count {twice} is given twice in {flag}: give each once"
-        ));
+        bail!("task count {twice} is given twice in {flag}: give each once");
     }
     match counts.iter().find(|count| !tasks.contains(count)) {
-        Some(stray) => Err(format!(
-            "invalid {flag}: {stray} is not among the task counts; add it to --tasks"
-        )),
+        Some(stray) => {
+            bail!("invalid {flag}: {stray} is not among the task counts; add it to --tasks")
+        }
         None => Ok(()),
     }
 }
@@ -202,7 +201,7 @@ pub struct Plan {
 /// Parses the command line against the implementations found in the repository: the
 /// arguments and the plan, or one line saying what is wrong (for exit 2). `--help` and
 /// `--version` print and exit here.
-pub fn parse<I, T>(args: I) -> Result<(Args, Plan), String>
+pub fn parse<I, T>(args: I) -> anyhow::Result<(Args, Plan)>
 where
     I: IntoIterator<Item = T>,
     T: Into<std::ffi::OsString> + Clone,
@@ -211,7 +210,7 @@ where
         if !error.use_stderr() {
             error.exit() // --help and --version
         }
-        results::format::usage_line(&error.to_string())
+        anyhow!(results::format::usage_line(&error.to_string()))
     })?;
     let root = args.root.clone().unwrap_or_else(catalog::repository_root);
     let found = catalog::discover(&root)?;
@@ -230,13 +229,13 @@ fn given_twice<T: PartialEq + std::fmt::Display>(values: &[T]) -> Option<&T> {
 
 /// The implementations `names` asks for, in its order, or every one `found` when it asks for
 /// none; an error names one it does not know.
-fn chosen(names: &[String], found: Vec<Implementation>) -> Result<Vec<Implementation>, String> {
+fn chosen(names: &[String], found: Vec<Implementation>) -> anyhow::Result<Vec<Implementation>> {
     let known: Vec<&str> = found.iter().map(Implementation::name).collect();
     if let Some(unknown) = names.iter().find(|name| !known.contains(&name.as_str())) {
-        return Err(format!(
+        bail!(
             "unknown implementation '{unknown}': expected one of {}",
             known.join(", ")
-        ));
+        );
     }
     Ok(match names.is_empty() {
         true => found,
@@ -248,16 +247,12 @@ fn chosen(names: &[String], found: Vec<Implementation>) -> Result<Vec<Implementa
 }
 
 impl Plan {
-    pub fn from(args: &Args, found: Vec<Implementation>) -> Result<Plan, String> {
+    pub fn from(args: &Args, found: Vec<Implementation>) -> anyhow::Result<Plan> {
         if let Some(twice) = given_twice(&args.implementations) {
-            return Err(format!(
-                "implementation '{twice}' is given twice in --implementations: give each once"
-            ));
+            bail!("implementation '{twice}' is given twice in --implementations: give each once");
         }
         if let Some(twice) = given_twice(&args.tasks) {
-            return Err(format!(
-                "task count {twice} is given twice in --tasks: give each once"
-            ));
+            bail!("task count {twice} is given twice in --tasks: give each once");
         }
         let implementations = chosen(&args.implementations, found)?;
         let mut tasks = match (args.tasks.is_empty(), args.quick) {
@@ -271,9 +266,7 @@ impl Plan {
         let repeat_counts: Vec<usize> = args.repeat_at.iter().map(|(tasks, _)| *tasks).collect();
         check_counts("--repeat-at", &repeat_counts, &tasks)?;
         if args.fidelity && !tasks.iter().any(|t| FIDELITY_TASKS.contains(t)) {
-            return Err(
-                "--fidelity compares at 100k and 1M tasks: add one of them to --tasks".into(),
-            );
+            bail!("--fidelity compares at 100k and 1M tasks: add one of them to --tasks");
         }
         Ok(Plan {
             implementations,
@@ -391,7 +384,9 @@ mod tests {
     use super::*;
 
     fn plan(line: &str) -> Result<Plan, String> {
-        parse(std::iter::once("driver").chain(line.split_whitespace())).map(|(_, plan)| plan)
+        parse(std::iter::once("driver").chain(line.split_whitespace()))
+            .map(|(_, plan)| plan)
+            .map_err(|error| format!("{error:#}"))
     }
 
     #[test]

@@ -8,6 +8,7 @@
 //! values, says so in one line and removes it; `scripts/bench.sh --restore-limits` does only
 //! that.
 
+use anyhow::{anyhow, bail, Context};
 use harness::limits::{sysctl_path, threads_on_machine, MAPPINGS_PER_THREAD, PID_MAX_LIMIT};
 use harness::proc::read_number;
 use std::io::Write;
@@ -64,32 +65,32 @@ impl Sysctls {
         self.root == Path::new(harness::limits::SYSCTL_ROOT)
     }
 
-    fn read(&self, name: &str) -> Result<u64, String> {
+    fn read(&self, name: &str) -> anyhow::Result<u64> {
         let path = sysctl_path(&self.root, name);
         path.to_str()
             .and_then(read_number)
-            .ok_or_else(|| format!("cannot read {name} ({})", path.display()))
+            .with_context(|| format!("cannot read {name} ({})", path.display()))
     }
 
-    fn write(&self, name: &str, value: u64) -> Result<(), String> {
+    fn write(&self, name: &str, value: u64) -> anyhow::Result<()> {
         std::fs::write(sysctl_path(&self.root, name), value.to_string())
-            .map_err(|e| format!("cannot set {name}={value}: {e}"))
+            .with_context(|| format!("cannot set {name}={value}"))
     }
 
     /// Raises pid_max, threads-max and max_map_count far enough for `max_tasks` threads or
     /// coroutines, having first written their old values to the state file. Root only.
-    pub fn raise(&self, max_tasks: usize) -> Result<Raised, String> {
+    pub fn raise(&self, max_tasks: usize) -> anyhow::Result<Raised> {
         // SAFETY: geteuid cannot fail.
         if self.is_system() && unsafe { libc::geteuid() } != 0 {
-            return Err("--raise-limits needs root: run as root, or raise the limits the preflight names yourself".into());
+            bail!("--raise-limits needs root: run as root, or raise the limits the preflight names yourself");
         }
         if let Ok(text) = std::fs::read_to_string(&self.state) {
             let writer = parse_state(&text).and_then(|kept| kept.writer);
-            return Err(format!(
+            bail!(
                 "another driver (pid {}) has the limits raised: wait for it to end, or run \
                  scripts/bench.sh --restore-limits once it has",
                 writer.map_or("unknown".into(), |pid| pid.to_string())
-            ));
+            );
         }
         let mut to_raise = Vec::new();
         for (name, value) in wanted(max_tasks as u64, threads_on_machine()) {
@@ -118,7 +119,7 @@ impl Sysctls {
     }
 
     /// Writes the old values to the state file, durably, before anything is raised.
-    fn keep(&self, old: &[(String, u64)]) -> Result<(), String> {
+    fn keep(&self, old: &[(String, u64)]) -> anyhow::Result<()> {
         let mut text = format!(
             "# Kernel settings raised by scripts/bench.sh --raise-limits, with their values before.\n\
              # The next start of the driver puts them back (or: scripts/bench.sh --restore-limits).\n\
@@ -132,9 +133,9 @@ impl Sysctls {
             file.write_all(text.as_bytes())
                 .and_then(|()| file.sync_all())
         });
-        written.map_err(|e| {
+        written.with_context(|| {
             format!(
-                "cannot keep the old limits in {} before raising them: {e}",
+                "cannot keep the old limits in {} before raising them",
                 self.state.display()
             )
         })
@@ -142,14 +143,14 @@ impl Sysctls {
 
     /// Restores what a driver that ended without restoring left raised, if anything: one line
     /// saying what it did, or why it left it. Nothing when there is no state file.
-    pub fn restore_left_over(&self) -> Result<Option<String>, String> {
+    pub fn restore_left_over(&self) -> anyhow::Result<Option<String>> {
         let text = match std::fs::read_to_string(&self.state) {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(format!("cannot read {}: {e}", self.state.display())),
+            Err(e) => return Err(e).context(format!("cannot read {}", self.state.display())),
         };
         let Kept { writer, old } = parse_state(&text)
-            .ok_or_else(|| format!("{} is not a file of old limits", self.state.display()))?;
+            .with_context(|| format!("{} is not a file of old limits", self.state.display()))?;
         if writer.is_some_and(|pid| pid != std::process::id() && driver_running(pid)) {
             return Ok(Some(format!(
                 "limits left raised: the driver that raised them (pid {}) is still running",
@@ -159,12 +160,15 @@ impl Sysctls {
         let mut restored = Vec::new();
         for (name, value) in &old {
             self.write(name, *value).map_err(|why| {
-                format!("{why}: run as root, or: sysctl -p {}", self.state.display())
+                anyhow!(
+                    "{why:#}: run as root, or: sysctl -p {}",
+                    self.state.display()
+                )
             })?;
             restored.push(format!("{name} to {value}"));
         }
         std::fs::remove_file(&self.state)
-            .map_err(|e| format!("cannot remove {}: {e}", self.state.display()))?;
+            .with_context(|| format!("cannot remove {}", self.state.display()))?;
         Ok(Some(format!(
             "restored {} (left raised by a driver that ended without restoring them)",
             restored.join(", ")
@@ -318,7 +322,7 @@ mod tests {
     fn a_file_that_is_not_one_of_old_limits_is_refused_and_left() {
         let (_dir, sysctls) = stand_in();
         std::fs::write(&sysctls.state, "net.ipv4.ip_forward = 1\n").unwrap();
-        let error = sysctls.restore_left_over().unwrap_err();
+        let error = format!("{:#}", sysctls.restore_left_over().unwrap_err());
         assert!(error.ends_with("is not a file of old limits"), "{error}");
         assert!(sysctls.state.exists());
         assert_eq!(values(&sysctls), [1000, 1000, 1000]);
