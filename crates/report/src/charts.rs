@@ -321,7 +321,8 @@ fn kernel_bars(summary: &Summary, styles: &BTreeMap<String, Style>, tasks: usize
     }
 }
 
-/// What a chart against tasks shows, and what its legend says of a line with no point.
+/// What a chart against tasks shows, and what its legend says of a line with no point though
+/// some run of it succeeded (one with none says so).
 struct Axis<'a> {
     title: &'a str,
     unit: &'a str,
@@ -351,9 +352,14 @@ fn against_tasks(
                     ))
                 })
                 .collect();
-            let label = match points.is_empty() {
-                true => format!("{} ({})", summary.label(implementation), axis.when_none),
-                false => summary.label(implementation),
+            let succeeded = summary.tasks.iter().any(|&tasks| {
+                let cell = summary.cell(implementation, tasks);
+                cell.is_some_and(|cell| cell.ok().next().is_some())
+            });
+            let label = match (points.is_empty(), succeeded) {
+                (false, _) => summary.label(implementation),
+                (true, true) => format!("{} ({})", summary.label(implementation), axis.when_none),
+                (true, false) => format!("{} (no run succeeded)", summary.label(implementation)),
             };
             Series {
                 label,

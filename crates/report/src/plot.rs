@@ -423,18 +423,29 @@ impl BarChart {
                 .add(line((b, middle - 5.0), (b, middle + 5.0), "black", 1.0));
             end = end.max(b);
         }
+        let mut marks = Vec::new();
         for mark in &bar.marks {
             let at = x(mark.value);
             let marker = self.marks.get(mark.kind).map_or(Marker::Diamond, |m| m.1);
             group = group.add(marker.draw(at, middle, 9.0, "white", "black"));
-            end = end.max(at + 5.0);
+            marks.push(at);
         }
         let value = format!("{:.1}", bar.total());
         let value = match &bar.note {
             Some(note) => format!("{value} ({note})"),
             None => value,
         };
-        group.add(text(end + 6.0, middle + 4.0, FONT, "start", &value))
+        // The value right after its bar, moved past a mark only where it would cover one: a
+        // mark far beyond the bar (a published figure ten times ours) leaves it at the bar.
+        let width = text_width(&value, FONT);
+        let mut start = end + 6.0;
+        marks.sort_by(f64::total_cmp);
+        for at in marks {
+            if at + 5.0 > start - 2.0 && at - 5.0 < start + width {
+                start = at + 11.0;
+            }
+        }
+        group.add(text(start, middle + 4.0, FONT, "start", &value))
     }
 }
 

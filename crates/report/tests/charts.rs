@@ -177,7 +177,11 @@ fn generated_run(dir: &Path) {
                 m.wall_s = Some(10.0 + m.spawn_s.unwrap());
                 (m.tasks, m.completed, m.sleep_s) = (Some(tasks), Some(tasks), Some(10.0));
                 (m.all_alive, m.overlapped) = (Some(true), Some(true));
-                if (i + c) % 7 == 0 && tasks > 1 {
+                // One has no toolchain here: every cell skipped.
+                if i == 5 {
+                    m.status = Status::Skipped;
+                    m.error = Some("no C# toolchain (cannot run dotnet)".into());
+                } else if (i + c) % 7 == 0 && tasks > 1 {
                     m.status = Status::Skipped;
                     m.error = Some("memory: needs about 52.2 GiB, 23.0 GiB is available".into());
                 } else if (i + c) % 11 == 0 && tasks > 1 {
@@ -253,6 +257,13 @@ fn the_charts_of_thirty_implementations_read_well() {
     }
     let svg = std::fs::read_to_string(dir.join("launch-vs-tasks.svg")).unwrap();
     assert!(svg.contains("number 3 with a long label (no launch long enough to time)"));
+    for chart in ["peak-vs-tasks.svg", "launch-vs-tasks.svg"] {
+        let svg = std::fs::read_to_string(dir.join(chart)).unwrap();
+        assert!(
+            svg.contains("number 5 with a long label (no run succeeded)"),
+            "{chart} says why the one with no run has no line"
+        );
+    }
 }
 
 /// The checks catch what they look for: a bar of negative width, texts over each other, two
