@@ -41,10 +41,3 @@ pub enum Error {
     #[error("invalid timeout '{0}': expected a number of seconds > 0 like 300 or 2.5")]
     Timeout(String),
 }
-
-/// For the tools that still speak in lines of text.
-impl From<Error> for String {
-    fn from(error: Error) -> String {
-        error.to_string()
-    }
-}
