@@ -20,6 +20,8 @@
 //! stress_runs = 500              # runs at each tiny sleep in the conformance tests
 //! bytes_per_task_bound = 4096    # the preflight's bound before any cell is measured
 //! env = { GOTOOLCHAIN = "local" }   # set for every command of it [default: none]
+//! workers = { TOKIO_WORKER_THREADS = "{workers}" }   # how `--workers` sets its worker
+//!                                # threads [default: none, it has no such setting]
 //! memory_note = "..."            # one sentence on where its memory per task goes
 //! [allocations]                  # a build that counts its allocations (Rust), and its run
 //! build = [["cargo", "build", "--release", "--features", "count-allocations", ...]]
@@ -112,6 +114,10 @@ pub struct Manifest {
     /// Variables set for every command of it: building, running, its version.
     #[serde(default)]
     pub env: std::collections::BTreeMap<String, String>,
+    /// The variables that set how many worker threads it runs its tasks on, `{workers}`
+    /// standing for the count; empty where it has no such setting.
+    #[serde(default)]
+    pub workers: std::collections::BTreeMap<String, String>,
     /// A build that counts its allocations, where there is one (the Rust implementations).
     pub allocations: Option<Alternative>,
     /// One sentence on where its memory per task goes, for the report.
@@ -151,13 +157,15 @@ fn default_stress_runs() -> usize {
 
 pub const MANIFEST: &str = "bench.toml";
 
-/// What can go wrong finding, building or asking an implementation, in one line that names it.
+/// What can go wrong finding, building or asking an implementation, in one line that names it;
+/// each cause is part of the message (`cause`, not `source`), so that printing the chain of
+/// causes does not say it twice.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("cannot read {}: {source}", .path.display())]
+    #[error("cannot read {}: {cause}", .path.display())]
     Read {
         path: PathBuf,
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     /// The manifest is not one: TOML's own words, on one line.
     #[error("{}: {why}", .path.display())]
@@ -172,8 +180,8 @@ pub enum Error {
     NoPublished { name: String },
     #[error("{name} has no build that counts allocations")]
     NoCounting { name: String },
-    #[error("cannot create {dir}: {source}")]
-    BuildDir { dir: String, source: std::io::Error },
+    #[error("cannot create {dir}: {cause}")]
+    BuildDir { dir: String, cause: std::io::Error },
     #[error("cannot build {name}: {why}")]
     Build { name: String, why: CommandFailure },
     #[error("the version command of {name} printed nothing")]
@@ -187,10 +195,10 @@ pub enum Error {
 pub enum CommandFailure {
     #[error("an empty command")]
     Empty,
-    #[error("cannot run {program}: {source}")]
+    #[error("cannot run {program}: {cause}")]
     NotRun {
         program: String,
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     #[error("{command} failed ({status}){}", .said.as_ref().map(|l| format!(": {l}")).unwrap_or_default())]
     Failed {
@@ -258,7 +266,7 @@ pub fn discover(root: &Path) -> Result<Vec<Implementation>, Error> {
 fn read_manifest(path: &Path, defaults: toml::Table) -> Result<Manifest, Error> {
     let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
         path: path.to_path_buf(),
-        source,
+        cause: source,
     })?;
     let not_one = |why: String| Error::Manifest {
         path: path.to_path_buf(),
@@ -430,8 +438,34 @@ impl Implementation {
 
     /// The variables its manifest sets, with placeholders filled in.
     pub fn environment(&self) -> Vec<(OsString, OsString)> {
-        let names = self.manifest.env.keys().map(OsString::from);
-        let values: Vec<String> = self.manifest.env.values().cloned().collect();
+        self.variables(&self.manifest.env)
+    }
+
+    /// Whether `--workers` can set how many worker threads it runs its tasks on.
+    pub fn has_workers_setting(&self) -> bool {
+        !self.manifest.workers.is_empty()
+    }
+
+    /// Its variables with, where it has the setting, those that give it `workers` worker
+    /// threads (none: its own default).
+    pub fn environment_with_workers(&self, workers: Option<u32>) -> Vec<(OsString, OsString)> {
+        let mut variables = self.environment();
+        if let Some(workers) = workers {
+            let count = workers.to_string();
+            let setting = self.manifest.workers.iter();
+            let with_count =
+                setting.map(|(name, value)| (name.clone(), value.replace("{workers}", &count)));
+            variables.extend(self.variables(&with_count.collect()));
+        }
+        variables
+    }
+
+    fn variables(
+        &self,
+        set: &std::collections::BTreeMap<String, String>,
+    ) -> Vec<(OsString, OsString)> {
+        let names = set.keys().map(OsString::from);
+        let values: Vec<String> = set.values().cloned().collect();
         names
             .zip(self.expand(&values).into_iter().map(OsString::from))
             .collect()
@@ -502,7 +536,7 @@ impl Implementation {
         if let Some(build) = self.expand(&["{build}".to_string()]).first() {
             std::fs::create_dir_all(build).map_err(|source| Error::BuildDir {
                 dir: build.clone(),
-                source,
+                cause: source,
             })?;
         }
         for command in commands {
@@ -563,7 +597,7 @@ fn output(
         .output()
         .map_err(|source| CommandFailure::NotRun {
             program: program.clone(),
-            source,
+            cause: source,
         })?;
     let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
     let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
@@ -609,6 +643,7 @@ toolchain = ["sh", "-c", "true"]
 install = "apt-get install dash"
 bytes_per_task_bound = 100
 env = { SHELL_VERSION = "1.0" }
+workers = { SHELL_OPTIONS = "-j {workers} {dir}" }
 [limits]
 threads_per_task = 1
 mappings_per_task = 2
@@ -661,6 +696,24 @@ mappings_per_task = 2
         let built = target_dir(root.path()).join("peers/echo/out");
         assert_eq!(std::fs::read_to_string(built).unwrap(), "built\n");
         assert_eq!(echo.version().unwrap(), "sh 1.0");
+    }
+
+    #[test]
+    fn workers_are_set_through_the_manifests_variables_only_when_asked() {
+        let root = tempfile::tempdir().unwrap();
+        write(root.path(), "peers/echo", PEER);
+        let echo = &discover(root.path()).unwrap()[0];
+        let own = [("SHELL_VERSION".into(), "1.0".into())];
+        assert!(echo.has_workers_setting());
+        assert_eq!(echo.environment_with_workers(None), own);
+        let dir = root.path().join("peers/echo");
+        let options = format!("-j 16 {}", dir.display());
+        assert_eq!(
+            echo.environment_with_workers(Some(16)),
+            [own[0].clone(), ("SHELL_OPTIONS".into(), options.into())]
+        );
+        write(root.path(), "peers/echo", &PEER.replace("workers = ", "# "));
+        assert!(!discover(root.path()).unwrap()[0].has_workers_setting());
     }
 
     #[test]

@@ -48,13 +48,16 @@ fn measure_within(
     timeout: Duration,
 ) -> meter::Outcome {
     let command = implementation.run_command(tasks, sleep_s);
-    measure_command(implementation, command, cgroup, timeout)
+    let env = implementation.environment();
+    measure_command(implementation, command, env, cgroup, timeout)
 }
 
-/// `command`, one of `implementation`'s, measured; killed after `timeout`.
+/// `command`, one of `implementation`'s, measured with the variables `env`; killed after
+/// `timeout`.
 fn measure_command(
     implementation: &Implementation,
     command: Vec<String>,
+    env: Vec<(std::ffi::OsString, std::ffi::OsString)>,
     cgroup: bool,
     timeout: Duration,
 ) -> meter::Outcome {
@@ -62,7 +65,7 @@ fn measure_command(
         name: implementation.name().to_string(),
         command: command.into_iter().map(Into::into).collect(),
         cwd: None,
-        env: implementation.environment(),
+        env,
         output: None,
     };
     let options = meter::Options {
@@ -431,6 +434,32 @@ pub fn every_task_is_an_os_thread(implementation: &Implementation) -> Checked {
     })
 }
 
+/// The setting its manifest names for `--workers` gives it that many worker threads: at 8 the
+/// meter sees at least 4 more OS threads than at 1 (a runtime keeps a few of its own beside
+/// its workers, and one that starts workers as work comes, like Go, starts them all only when
+/// enough tasks come at once: Go at 500 tasks ran 5 to 7 threads, at 20,000 ten).
+pub fn the_workers_setting_sets_its_worker_threads(implementation: &Implementation) -> Checked {
+    let threads = |workers: u32| -> Result<u64, String> {
+        let (tasks, sleep_s) = (20_000, 1.0);
+        let command = implementation.run_command(tasks, sleep_s);
+        let env = implementation.environment_with_workers(Some(workers));
+        let timeout = TIMEOUT_PAST_THE_SLEEP + Duration::from_secs_f64(sleep_s);
+        let outcome = measure_command(implementation, command, env, false, timeout);
+        let m = outcome.measurement;
+        ensure(m.status == Status::Ok && m.completed == Some(tasks), || {
+            format!("{workers} workers: {m:?}\nstderr: {}", outcome.stderr)
+        })?;
+        Ok(m.threads.unwrap_or(0))
+    };
+    let (one, eight) = (threads(1)?, threads(8)?);
+    ensure(eight >= one + 4, || {
+        format!(
+            "{:?} should set the worker threads, but 1 worker ran {one} threads and 8 ran {eight}",
+            implementation.manifest.workers
+        )
+    })
+}
+
 /// The largest task count up to `wanted` that the OS limits allow for it now.
 fn allowed_tasks(implementation: &Implementation, wanted: usize) -> usize {
     let mut tasks = wanted;
@@ -557,7 +586,8 @@ pub fn matches_the_program_it_stands_for(implementation: &Implementation) -> Che
         .unwrap_or(1.0);
     let timeout = TIMEOUT_PAST_THE_SLEEP + Duration::from_secs_f64(sleep_s);
     let peak = |command: Vec<String>| -> Result<f64, String> {
-        let outcome = measure_command(implementation, command, false, timeout);
+        let env = implementation.environment();
+        let outcome = measure_command(implementation, command, env, false, timeout);
         let m = outcome.measurement;
         ensure(m.status == Status::Ok, || {
             format!("{m:?}\nstderr: {}", outcome.stderr)

@@ -58,8 +58,9 @@ fn checks(implementation: &Implementation, suite: Suite) -> Vec<(&'static str, C
     let threads = manifest.limits.threads_per_task > 0;
     let own = manifest.self_report;
     let published = manifest.published.is_some();
+    let workers = implementation.has_workers_setting();
     use Company::*;
-    let all: [(&'static str, Check, Company, bool); 12] = [
+    let all: [(&'static str, Check, Company, bool); 13] = [
         (
             "runs_overlapping_tasks_and_counts_every_one",
             runs_overlapping_tasks_and_counts_every_one,
@@ -107,6 +108,12 @@ fn checks(implementation: &Implementation, suite: Suite) -> Vec<(&'static str, C
             the_kernel_share_counts_every_thread_stack,
             Alone,
             threads,
+        ),
+        (
+            "the_workers_setting_sets_its_worker_threads",
+            the_workers_setting_sets_its_worker_threads,
+            Shared,
+            workers,
         ),
         ("help_and_version", help_and_version, Shared, own),
         (

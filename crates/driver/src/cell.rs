@@ -14,6 +14,8 @@ pub struct CellRun<'a> {
     /// The program and its arguments: the implementation's run command, or another build's.
     pub command: Vec<String>,
     pub tasks: usize,
+    /// The worker threads it is given; none: its own default.
+    pub workers: Option<u32>,
     pub timeout: Duration,
     pub interval: Duration,
     /// Whether the program speaks the launch protocol, as every implementation does; a
@@ -48,7 +50,7 @@ impl CellRun<'_> {
             name: self.implementation.name().to_string(),
             command: self.command.iter().map(Into::into).collect(),
             cwd: None,
-            env: self.implementation.environment(),
+            env: self.implementation.environment_with_workers(self.workers),
             output: None,
         };
         let options = meter::Options {

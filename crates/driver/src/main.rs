@@ -138,6 +138,13 @@ fn run(args: &Args, plan: &Plan) -> Result<Ended, Stop> {
     rows.write_env(&env).map_err(Stop::failed)?;
 
     print_preflight(plan, &available);
+    let fixed = plan.without_workers_setting();
+    if !fixed.is_empty() {
+        eprintln!(
+            "no worker-thread setting, so each runs once at its own: {}",
+            fixed.join(", ")
+        );
+    }
     eprintln!("results: {}", out.display());
     let matrix = Instant::now();
     let done = run_matrix(plan, &available, &mut rows, &interrupted).map_err(Stop::Failed)?;
@@ -285,6 +292,7 @@ fn measure_cell(
         version: state.as_deref().ok(),
         command,
         tasks,
+        workers: planned.workers,
         timeout: plan.timeout_at(tasks),
         interval: plan.interval,
         // A published program is as printed: it says nothing of its launch.
@@ -310,6 +318,7 @@ fn row(
         measurement: measured.measurement,
         self_peak_rss_bytes: own.as_ref().map(|report| report.peak_rss_bytes),
         build: build.map(str::to_string),
+        workers: planned.workers,
         heap: own.and_then(|report| report.heap),
     }
 }
@@ -347,6 +356,9 @@ fn progress(row: &Row, plan: &Plan, cells: usize) -> String {
     );
     if let Some(build) = &row.build {
         line += &format!(" ({build})");
+    }
+    if let Some(workers) = row.workers {
+        line += &format!(" ({})", results::format::workers(workers));
     }
     // The counting build runs once at each count.
     let runs = match row.build.as_deref() == Some(COUNTING_BUILD) {

@@ -62,6 +62,11 @@ pub struct Args {
     /// and 1M, both at least 3 times: the report's fidelity table.
     #[arg(long)]
     pub fidelity: bool,
+    /// Worker-thread counts, comma-separated, like 1,2,4,8,16: every cell of an implementation
+    /// that has such a setting runs at each of them too, besides at its own default; one
+    /// without runs once, and the driver says so.
+    #[arg(long, value_delimiter = ',', allow_negative_numbers = true, value_parser = parse_workers)]
+    pub workers: Vec<u32>,
     /// Milliseconds between the meter's readings of a running program.
     #[arg(long, default_value_t = 10, allow_negative_numbers = true, value_parser = clap::value_parser!(u64).range(1..=10_000))]
     pub interval: u64,
@@ -120,6 +125,21 @@ fn parse_repeat_at(text: &str) -> Result<(usize, u32), String> {
     Ok((parse_tasks(tasks)?, parse_repeat(runs)?))
 }
 
+fn parse_workers(text: &str) -> Result<u32, String> {
+    text.trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|workers| (1..=MAX_WORKERS).contains(workers))
+        .ok_or_else(|| {
+            format!(
+                "invalid worker count '{text}': expected a whole number from 1 to {MAX_WORKERS}"
+            )
+        })
+}
+
+/// The most worker threads `--workers` asks of a runtime (Erlang's schedulers stop at 1024).
+const MAX_WORKERS: u32 = 1024;
+
 fn parse_repeat(text: &str) -> Result<u32, String> {
     text.trim()
         .parse::<u32>()
@@ -177,6 +197,8 @@ pub struct Planned<'a> {
     pub tasks: usize,
     pub repeat: usize,
     pub build: Build,
+    /// The worker threads `--workers` gives it; none: its own default.
+    pub workers: Option<u32>,
 }
 
 /// The matrix as asked, with defaults filled in.
@@ -196,6 +218,8 @@ pub struct Plan {
     pub allocations: bool,
     /// Whether each implementation's published program runs beside it (`--fidelity`).
     pub fidelity: bool,
+    /// The worker-thread counts each implementation with such a setting runs at too.
+    pub workers: Vec<u32>,
 }
 
 /// Parses the command line against the implementations found in the repository: the
@@ -265,6 +289,9 @@ impl Plan {
         check_counts("--sleep-at", &sleep_counts, &tasks)?;
         let repeat_counts: Vec<usize> = args.repeat_at.iter().map(|(tasks, _)| *tasks).collect();
         check_counts("--repeat-at", &repeat_counts, &tasks)?;
+        if let Some(twice) = given_twice(&args.workers) {
+            bail!("worker count {twice} is given twice in --workers: give each once");
+        }
         if args.fidelity && !tasks.iter().any(|t| FIDELITY_TASKS.contains(t)) {
             bail!("--fidelity compares at 100k and 1M tasks: add one of them to --tasks");
         }
@@ -283,6 +310,7 @@ impl Plan {
             interval: Duration::from_millis(args.interval),
             allocations: args.allocations,
             fidelity: args.fidelity,
+            workers: args.workers.clone(),
         })
     }
 
@@ -325,11 +353,25 @@ impl Plan {
         self.fidelity && FIDELITY_TASKS.contains(&tasks)
     }
 
+    /// The implementations `--workers` cannot set, which run once at their own.
+    pub fn without_workers_setting(&self) -> Vec<&str> {
+        match self.workers.is_empty() {
+            true => Vec::new(),
+            false => self
+                .implementations
+                .iter()
+                .filter(|i| !i.has_workers_setting())
+                .map(Implementation::name)
+                .collect(),
+        }
+    }
+
     /// Every cell, in the order they run: each task count, ascending, over every
     /// implementation and repeat, each run followed, with `--fidelity` at 100k and 1M, by a
     /// run of its published program (at least 3 of each there, in turns, so that whatever
-    /// else the machine does weighs on both alike); then, with `--allocations`, every
-    /// implementation that has a counting build at the counts from 1,000 to 100,000.
+    /// else the machine does weighs on both alike), then with `--workers` by a run at each
+    /// worker count; then, with `--allocations`, every implementation that has a counting
+    /// build at the counts from 1,000 to 100,000.
     pub fn cells(&self) -> Vec<Planned<'_>> {
         let mut cells = Vec::new();
         for &tasks in &self.tasks {
@@ -337,17 +379,23 @@ impl Plan {
             let runs = self.runs_at(tasks);
             for implementation in &self.implementations {
                 let published = compared && implementation.manifest.published.is_some();
+                let workers: &[u32] = match implementation.has_workers_setting() {
+                    true => &self.workers,
+                    false => &[],
+                };
                 for repeat in 1..=runs {
-                    let builds: &[Build] = match published {
-                        true => &[Build::Default, Build::Published],
-                        false => &[Build::Default],
-                    };
-                    cells.extend(builds.iter().map(|&build| Planned {
+                    let cell = |build, workers| Planned {
                         implementation,
                         tasks,
                         repeat,
                         build,
-                    }));
+                        workers,
+                    };
+                    cells.push(cell(Build::Default, None));
+                    if published {
+                        cells.push(cell(Build::Published, None));
+                    }
+                    cells.extend(workers.iter().map(|&w| cell(Build::Default, Some(w))));
                 }
             }
         }
@@ -358,12 +406,12 @@ impl Plan {
                 .filter(|i| i.manifest.allocations.is_some());
             for implementation in counted {
                 for &tasks in self.tasks.iter().filter(|t| (1000..=100_000).contains(*t)) {
-                    let build = Build::Counting;
                     cells.push(Planned {
                         implementation,
                         tasks,
                         repeat: 1,
-                        build,
+                        build: Build::Counting,
+                        workers: None,
                     });
                 }
             }
@@ -441,6 +489,53 @@ mod tests {
             plan("--tasks 1,10k --fidelity").err().unwrap(),
             "--fidelity compares at 100k and 1M tasks: add one of them to --tasks"
         );
+    }
+
+    #[test]
+    fn workers_run_each_count_after_the_default_where_the_implementation_can_set_them() {
+        let plan =
+            plan("--implementations floor,tokio --tasks 1k --repeat 2 --workers 1,4").unwrap();
+        let cells: Vec<(&str, usize, Option<u32>)> = plan
+            .cells()
+            .iter()
+            .map(|c| (c.implementation.name(), c.repeat, c.workers))
+            .collect();
+        assert_eq!(
+            cells,
+            [
+                // The floor has no worker threads to set: once at its own.
+                ("floor", 1, None),
+                ("floor", 2, None),
+                ("tokio", 1, None),
+                ("tokio", 1, Some(1)),
+                ("tokio", 1, Some(4)),
+                ("tokio", 2, None),
+                ("tokio", 2, Some(1)),
+                ("tokio", 2, Some(4)),
+            ]
+        );
+        assert_eq!(plan.without_workers_setting(), ["floor"]);
+        assert!(self::plan("--tasks 1")
+            .unwrap()
+            .without_workers_setting()
+            .is_empty());
+        for (line, said) in [
+            (
+                "--workers 2,2",
+                "worker count 2 is given twice in --workers: give each once",
+            ),
+            (
+                "--workers 0",
+                "invalid worker count '0': expected a whole number from 1 to 1024",
+            ),
+            (
+                "--workers four",
+                "invalid worker count 'four': expected a whole number from 1 to 1024",
+            ),
+        ] {
+            let error = self::plan(line).err().unwrap();
+            assert!(error.contains(said), "{line}: {error}");
+        }
     }
 
     #[test]

@@ -14,8 +14,21 @@ fn temp_dir(name: &str) -> PathBuf {
     dir
 }
 
+/// The driver, with its record of raised limits in a folder of the test's own: a driver
+/// that is really running on this machine with raised limits is none of a test's business.
+fn driver_command() -> Command {
+    let state = std::env::temp_dir().join(format!("driver-test-{}-limits", std::process::id()));
+    let mut command = Command::new(DRIVER);
+    command
+        .arg("--sysctl-root")
+        .arg(state.join("sys"))
+        .arg("--limits-state")
+        .arg(state.join("raised-limits.conf"));
+    command
+}
+
 fn driver(args: &[&str]) -> Output {
-    Command::new(DRIVER).args(args).output().unwrap()
+    driver_command().args(args).output().unwrap()
 }
 
 /// Held shared by every test that starts a driver, and alone by the one that looks for the
@@ -194,6 +207,55 @@ fn runs_two_implementations_into_results_env_and_report() {
     }
 }
 
+/// `--workers`: tokio runs at its own worker count and at each asked, through its manifest's
+/// setting (the meter sees its threads: main and the workers); the floor, which has no such
+/// setting, runs once and the driver says so; the report has a table of them.
+#[test]
+fn workers_run_at_each_count_through_the_runtimes_setting() {
+    let _drivers = drivers_may_start();
+    let out = temp_dir("workers");
+    let output = driver(&[
+        "--implementations",
+        "floor,tokio",
+        "--tasks",
+        "100",
+        "--sleep",
+        "0.2",
+        "--workers",
+        "1,3",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("no worker-thread setting, so each runs once at its own: floor"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("[3/4] tokio 100 (1 worker): "), "{stderr}");
+    let rows = rows(&out);
+    let seen: Vec<(&str, Option<u64>, u64)> = rows
+        .iter()
+        .map(|row| {
+            assert_eq!(row["status"], "ok", "{row}");
+            let name = row["implementation"].as_str().unwrap();
+            (
+                name,
+                row["workers"].as_u64(),
+                row["threads"].as_u64().unwrap(),
+            )
+        })
+        .filter(|(name, ..)| *name == "tokio")
+        .collect();
+    assert_eq!(seen[1..], [("tokio", Some(1), 2), ("tokio", Some(3), 4)]);
+    assert_eq!(seen[0].1, None, "its own default first");
+    let report = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(
+        report.contains("| implementation | tasks | its own | 1 worker | 3 workers |"),
+        "{report}"
+    );
+}
+
 /// `--allocations`: the build that counts runs after the matrix, its rows say which build they
 /// are and carry the heap, and the report has where the memory goes; the default rows do not.
 #[test]
@@ -306,7 +368,7 @@ fn a_hang_is_killed_a_crash_recorded_a_missing_toolchain_skipped_and_the_matrix_
 /// Runs the driver from `cwd` (so that a run started by mistake writes nowhere that
 /// matters) and returns its exit code and stderr.
 fn driver_in(cwd: &Path, args: &[&str]) -> (Option<i32>, String) {
-    let output = Command::new(DRIVER)
+    let output = driver_command()
         .args(args)
         .current_dir(cwd)
         .output()
@@ -388,6 +450,9 @@ fn bad_input_is_one_line_naming_it_and_exit_2() {
             stderr.starts_with("error: ") && stderr.contains(named),
             "{args:?}: {stderr} should name {named}"
         );
+        // A cause printed as part of its error's message is not printed again after it.
+        let cause = stderr.trim().rsplit(": ").next().unwrap();
+        assert_eq!(stderr.matches(cause).count(), 1, "{args:?}: {stderr}");
     }
     assert!(
         !cwd.join("results").exists(),
@@ -422,7 +487,7 @@ fn one_finished_cell_then_one_that_hangs(name: &str) -> (PathBuf, Stand, PathBuf
 
 fn start_driver(out: &Path, stand: &Stand) -> std::process::Child {
     use std::os::unix::process::CommandExt;
-    Command::new(DRIVER)
+    driver_command()
         .args(["--tasks", "1", "--sleep", "0.1", "--root", stand.root()])
         .arg("--out")
         .arg(out)

@@ -114,7 +114,7 @@ impl Cgroup {
         let dir = parent.join(name);
         std::fs::create_dir(&dir).map_err(|source| Error::CgroupNotMade {
             parent: parent.clone(),
-            source,
+            cause: source,
         })?;
         let procs = std::fs::OpenOptions::new()
             .write(true)
@@ -128,7 +128,7 @@ impl Cgroup {
             }),
             Err(source) => {
                 let _ = std::fs::remove_dir(&dir);
-                Err(Error::CgroupNotJoinable { dir, source })
+                Err(Error::CgroupNotJoinable { dir, cause: source })
             }
         }
     }

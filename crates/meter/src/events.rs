@@ -44,7 +44,7 @@ impl Listener {
         nix::unistd::mkfifo(&path, Mode::S_IRUSR | Mode::S_IWUSR).map_err(|source| {
             Error::EventsPipe {
                 path: path.clone(),
-                source,
+                cause: source,
             }
         })?;
         let open = |write: bool| {
@@ -55,7 +55,7 @@ impl Listener {
                 .open(&path)
                 .map_err(|source| Error::EventsOpen {
                     path: path.clone(),
-                    source,
+                    cause: source,
                 })
         };
         let reader_end = open(false)?;

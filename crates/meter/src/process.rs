@@ -99,12 +99,12 @@ impl Process {
         unsafe { command.pre_exec(setup) };
         let child = command.spawn().map_err(|source| Error::NotStarted {
             program: program.to_string_lossy().into_owned(),
-            source,
+            cause: source,
         })?;
         drop(traced_write);
         let pid = child.id() as i32;
-        let proc_dir =
-            File::open(format!("/proc/{pid}")).map_err(|source| Error::NoProc { pid, source })?;
+        let proc_dir = File::open(format!("/proc/{pid}"))
+            .map_err(|source| Error::NoProc { pid, cause: source })?;
         let mut process = Process {
             child,
             pid,

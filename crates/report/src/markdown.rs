@@ -674,6 +674,60 @@ fn fidelity_row(
     ]
 }
 
+/// Each implementation whose worker threads the driver set (`--workers`), at its own default
+/// and at each count: the median peak, and the most threads the meter saw.
+fn workers_section(summary: &Summary) -> Option<String> {
+    let counts = summary.worker_counts();
+    if counts.is_empty() {
+        return None;
+    }
+    let header = counts
+        .iter()
+        .map(|&count| (results::format::workers(count), Align::Right));
+    let columns = [
+        ("implementation".to_string(), Align::Left),
+        ("tasks".to_string(), Align::Right),
+        ("its own".to_string(), Align::Right),
+    ];
+    let mut table = Table::new(columns.into_iter().chain(header));
+    for implementation in &summary.implementations {
+        for &tasks in &summary.tasks {
+            let set: Vec<Option<&Cell>> = counts
+                .iter()
+                .map(|&count| summary.workers_cell(implementation, tasks, count))
+                .collect();
+            if set.iter().all(Option::is_none) {
+                continue;
+            }
+            let own = summary.cell(implementation, tasks);
+            let cells = std::iter::once(own).chain(set).map(peak_and_threads);
+            let mut row = vec![summary.label(implementation), thousands(tasks)];
+            row.extend(cells);
+            table.push(row);
+        }
+    }
+    Some(format!(
+        "## Worker threads\n\n\
+         Each implementation whose runtime has a setting for its worker threads, run at its \
+         own default and at each count the run set (`--workers`, through the setting its \
+         manifest names). Each cell: the median peak (MiB) and, in parentheses, the most OS \
+         threads the meter saw at once; – where no run succeeded.\n\n{table}\n"
+    ))
+}
+
+/// `447.9 (6)`: a cell's median peak and the most threads seen, or `–`.
+fn peak_and_threads(cell: Option<&Cell>) -> String {
+    let Some(cell) = cell else {
+        return "–".into();
+    };
+    let threads = cell.ok().filter_map(|m| m.threads).max();
+    match (cell.peak_mib(), threads) {
+        (Some(peak), Some(threads)) => format!("{peak:.1} ({threads})"),
+        (Some(peak), None) => format!("{peak:.1}"),
+        _ => "–".into(),
+    }
+}
+
 /// Our figure beside the published ones, for every implementation that runs a program of the
 /// article or its follow-up.
 fn beside_published(summary: &Summary, published: &Published) -> String {
@@ -790,6 +844,7 @@ pub fn render(
     md += &kernel_section(results, summary);
     md += &readings_section(results, summary).unwrap_or_default();
     md += &memory_section(summary).unwrap_or_default();
+    md += &workers_section(summary).unwrap_or_default();
     if !charts.is_empty() {
         let _ = writeln!(md, "## Charts\n");
         for chart in charts {
@@ -848,6 +903,48 @@ mod tests {
             .nth(position("threads").unwrap())
             .unwrap()
             .contains("| 2.5 | – | – | – |"));
+    }
+
+    #[test]
+    fn worker_counts_have_their_own_table_and_stay_out_of_the_articles() {
+        let at = |workers: Option<u32>, peak: f64, threads: u64| {
+            let mut run = row("tokio", 1000, peak, Status::Ok);
+            run.workers = workers;
+            run.measurement.threads = Some(threads);
+            run
+        };
+        let md = rendered(
+            vec![
+                row("floor", 1000, 1.0, Status::Ok),
+                at(None, 10.0, 3),
+                at(Some(1), 8.0, 2),
+                at(Some(16), 30.0, 17),
+                with_kernel(row("tokio", 10_000, 20.0, Status::Ok), 21.0, 1.0),
+            ],
+            0,
+        );
+        let workers = &md[md.find("## Worker threads").expect("the section")..];
+        let workers = &workers[..3 + workers[3..].find("## ").unwrap()];
+        assert!(
+            workers.contains("| implementation | tasks | its own | 1 worker | 16 workers |"),
+            "{workers}"
+        );
+        assert!(
+            workers.contains("| tokio | 1,000 | 10.0 (3) | 8.0 (2) | 30.0 (17) |"),
+            "{workers}"
+        );
+        assert!(
+            !workers.contains("| floor |") && !workers.contains("10,000"),
+            "{workers}"
+        );
+        // The article's table holds the run at its own worker count only.
+        let tokio = md
+            .lines()
+            .find(|l| l.starts_with("| tokio | 1.0 |"))
+            .unwrap();
+        assert!(tokio.contains("| 10.0 | 20.0 |"), "{tokio}");
+        let no_workers = rendered(vec![row("tokio", 1000, 10.0, Status::Ok)], 0);
+        assert!(!no_workers.contains("## Worker threads"));
     }
 
     #[test]

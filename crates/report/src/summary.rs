@@ -70,6 +70,9 @@ pub struct Summary<'a> {
     cells: BTreeMap<(String, usize), Cell<'a>>,
     /// The runs of the published programs (`--fidelity`), by implementation and task count.
     published: BTreeMap<(String, usize), Cell<'a>>,
+    /// The runs at a worker count the driver set (`--workers`), by implementation, task
+    /// count and workers.
+    workers: BTreeMap<(String, usize, u32), Cell<'a>>,
     results: &'a Results,
 }
 
@@ -77,8 +80,9 @@ impl<'a> Summary<'a> {
     pub fn new(results: &'a Results) -> Summary<'a> {
         let mut cells: BTreeMap<(String, usize), Cell> = BTreeMap::new();
         let mut implementations: Vec<String> = Vec::new();
-        // The article's table is the default builds'; the counting build has its own section.
-        for row in results.rows.iter().filter(|row| row.is_default_build()) {
+        // The article's table is the default builds' at their own worker counts; the counting
+        // build and the other worker counts have sections of their own.
+        for row in results.rows.iter().filter(|row| row.is_default_run()) {
             let implementation = &row.measurement.implementation;
             cells
                 .entry((implementation.clone(), row.cell_tasks))
@@ -94,6 +98,17 @@ impl<'a> Summary<'a> {
             let key = (row.measurement.implementation.clone(), row.cell_tasks);
             published.entry(key).or_default().rows.push(row);
         }
+        let mut workers: BTreeMap<(String, usize, u32), Cell> = BTreeMap::new();
+        for row in results.rows.iter().filter(|row| row.is_default_build()) {
+            if let Some(count) = row.workers {
+                let key = (
+                    row.measurement.implementation.clone(),
+                    row.cell_tasks,
+                    count,
+                );
+                workers.entry(key).or_default().rows.push(row);
+            }
+        }
         let mut tasks: Vec<usize> = cells.keys().map(|(_, tasks)| *tasks).collect();
         tasks.sort_unstable();
         tasks.dedup();
@@ -102,8 +117,28 @@ impl<'a> Summary<'a> {
             tasks,
             cells,
             published,
+            workers,
             results,
         }
+    }
+
+    /// The worker counts the driver set in this run (`--workers`), ascending.
+    pub fn worker_counts(&self) -> Vec<u32> {
+        let mut counts: Vec<u32> = self.workers.keys().map(|(_, _, count)| *count).collect();
+        counts.sort_unstable();
+        counts.dedup();
+        counts
+    }
+
+    /// The runs of `implementation` at `tasks` given `workers` worker threads.
+    pub fn workers_cell(
+        &self,
+        implementation: &str,
+        tasks: usize,
+        workers: u32,
+    ) -> Option<&Cell<'a>> {
+        self.workers
+            .get(&(implementation.to_string(), tasks, workers))
     }
 
     /// The runs of the published program `runtime` stands for, at `tasks`.

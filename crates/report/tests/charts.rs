@@ -196,6 +196,7 @@ fn generated_run(dir: &Path) {
                     measurement: m,
                     self_peak_rss_bytes: None,
                     build: None,
+                    workers: None,
                     heap: None,
                 };
                 rows += &(serde_json::to_string(&row).unwrap() + "\n");

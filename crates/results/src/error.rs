@@ -1,4 +1,7 @@
 //! What can go wrong reading and writing results, each in one line that names the file.
+//!
+//! Each cause is part of its message, in a field named `cause` rather than `source`, so that a
+//! tool printing the chain of causes (`{:#}`) does not say it twice.
 
 use std::path::PathBuf;
 
@@ -6,35 +9,32 @@ use std::path::PathBuf;
 pub enum Error {
     #[error("'{}' is not a results directory: {why}", .dir.display())]
     NotResults { dir: PathBuf, why: &'static str },
-    #[error("cannot read {}: {source}", .path.display())]
+    #[error("cannot read {}: {cause}", .path.display())]
     Read {
         path: PathBuf,
-        source: std::io::Error,
+        cause: std::io::Error,
     },
-    #[error("{} is not an environment record: {source}", .path.display())]
+    #[error("{} is not an environment record: {cause}", .path.display())]
     NotEnv {
         path: PathBuf,
-        source: serde_json::Error,
+        cause: serde_json::Error,
     },
-    #[error("cannot write results to '{}': {source}", .dir.display())]
-    Create {
-        dir: PathBuf,
-        source: std::io::Error,
-    },
-    #[error("cannot append to {}: {source}", .path.display())]
+    #[error("cannot write results to '{}': {cause}", .dir.display())]
+    Create { dir: PathBuf, cause: std::io::Error },
+    #[error("cannot append to {}: {cause}", .path.display())]
     Append {
         path: PathBuf,
-        source: std::io::Error,
+        cause: std::io::Error,
     },
-    #[error("cannot write {}: {source}", .path.display())]
+    #[error("cannot write {}: {cause}", .path.display())]
     Write {
         path: PathBuf,
-        source: std::io::Error,
+        cause: std::io::Error,
     },
-    #[error("{} is not an environment record ({source}): give a new --out", .path.display())]
+    #[error("{} is not an environment record ({cause}): give a new --out", .path.display())]
     EarlierEnv {
         path: PathBuf,
-        source: serde_json::Error,
+        cause: serde_json::Error,
     },
     #[error("'{}' holds rows made in another environment ({difference}): give a new --out", .dir.display())]
     OtherEnvironment { dir: PathBuf, difference: String },

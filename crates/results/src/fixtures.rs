@@ -31,6 +31,7 @@ pub fn row(implementation: &str, tasks: usize, peak_bytes: u64, status: Status) 
         measurement,
         self_peak_rss_bytes: None,
         build: None,
+        workers: None,
         heap: None,
     }
 }

@@ -17,6 +17,14 @@ pub fn thousands(n: usize) -> String {
     out
 }
 
+/// `1 worker`, `4 workers`: how many worker threads a run was given.
+pub fn workers(count: u32) -> String {
+    match count {
+        1 => "1 worker".into(),
+        _ => format!("{count} workers"),
+    }
+}
+
 pub fn mib(bytes: u64) -> f64 {
     bytes as f64 / MIB
 }

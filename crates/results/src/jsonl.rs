@@ -34,14 +34,17 @@ pub fn read(dir: &Path) -> Result<Results, Error> {
         let path = dir.join(name);
         match std::fs::read(&path) {
             Ok(bytes) => Ok(String::from_utf8_lossy(&bytes).into_owned()),
-            Err(source) => Err(Error::Read { path, source }),
+            Err(source) => Err(Error::Read {
+                path,
+                cause: source,
+            }),
         }
     };
     let mut results = parse_rows(&read(ROWS_FILE)?);
     let env = read(ENV_FILE)?;
     results.env = serde_json::from_str(&env).map_err(|source| Error::NotEnv {
         path: dir.join(ENV_FILE),
-        source,
+        cause: source,
     })?;
     results.timelines = crate::timeline::read(dir);
     Ok(results)
@@ -77,7 +80,7 @@ impl Writer {
         });
         let file = file.map_err(|source| Error::Create {
             dir: dir.to_path_buf(),
-            source,
+            cause: source,
         })?;
         Ok(Writer {
             dir: dir.to_path_buf(),
@@ -95,7 +98,7 @@ impl Writer {
             .and_then(|()| self.file.flush())
             .map_err(|source| Error::Append {
                 path: self.rows_path(),
-                source,
+                cause: source,
             })
     }
 
@@ -112,8 +115,10 @@ impl Writer {
         let Ok(text) = std::fs::read_to_string(&path) else {
             return Ok(env);
         };
-        let mut earlier: Env =
-            serde_json::from_str(&text).map_err(|source| Error::EarlierEnv { path, source })?;
+        let mut earlier: Env = serde_json::from_str(&text).map_err(|source| Error::EarlierEnv {
+            path,
+            cause: source,
+        })?;
         if let Some(difference) = earlier.differs_from(&env) {
             let dir = self.dir.clone();
             return Err(Error::OtherEnvironment { dir, difference });
@@ -125,7 +130,10 @@ impl Writer {
     pub fn write_env(&self, env: &Env) -> Result<(), Error> {
         let path = self.dir.join(ENV_FILE);
         let text = serde_json::to_string_pretty(env).expect("env serialises") + "\n";
-        std::fs::write(&path, text).map_err(|source| Error::Write { path, source })
+        std::fs::write(&path, text).map_err(|source| Error::Write {
+            path,
+            cause: source,
+        })
     }
 }
 

@@ -196,6 +196,9 @@ pub struct Row {
     /// Which build ran when not the default one: `counting allocator`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub build: Option<String>,
+    /// The worker threads the driver gave the runtime (`--workers`); none: its own default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workers: Option<u32>,
     /// What the launch cost in the heap, from a build that counts its allocations.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub heap: Option<harness::heap::HeapOfTasks>,
@@ -216,6 +219,12 @@ impl Row {
     /// Whether the default build made it: the figures of the article's table.
     pub fn is_default_build(&self) -> bool {
         self.build.is_none()
+    }
+
+    /// Whether the default build made it at the runtime's own worker count: the figures of
+    /// the article's table.
+    pub fn is_default_run(&self) -> bool {
+        self.is_default_build() && self.workers.is_none()
     }
 
     /// Whether it measured the published program its implementation stands for.

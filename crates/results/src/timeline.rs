@@ -88,7 +88,10 @@ pub fn append(dir: &Path, timeline: &Timeline) -> Result<(), crate::error::Error
         .append(true)
         .open(&path)
         .and_then(|mut file| writeln!(file, "{line}").and_then(|()| file.flush()))
-        .map_err(|source| crate::error::Error::Append { path, source })
+        .map_err(|source| crate::error::Error::Append {
+            path,
+            cause: source,
+        })
 }
 
 /// Every timeline of a results directory, by row index; none when it has no timelines (a run
