@@ -1,11 +1,16 @@
 //! Records, at build time, the exact version of every package that Cargo.lock resolved (so
 //! that a runtime added later needs no edit here), and the rustc version (the "runtime" of
-//! OS threads).
+//! OS threads). The lock is the workspace's, or the one `HARNESS_CARGO_LOCK` names: a program
+//! built in a workspace of its own with other versions (`versions/`) reads its own.
 
 use std::{env, fs, path::Path, process::Command};
 
 fn main() {
-    let lock = Path::new(&env::var("CARGO_MANIFEST_DIR").unwrap()).join("../Cargo.lock");
+    println!("cargo:rerun-if-env-changed=HARNESS_CARGO_LOCK");
+    let lock = match env::var_os("HARNESS_CARGO_LOCK") {
+        Some(lock) => lock.into(),
+        None => Path::new(&env::var("CARGO_MANIFEST_DIR").unwrap()).join("../Cargo.lock"),
+    };
     println!("cargo:rerun-if-changed={}", lock.display());
     let lock = fs::read_to_string(&lock).unwrap_or_default();
     let rustc = env::var("RUSTC").unwrap_or_else(|_| "rustc".into());

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Shows two implementations side by side: scripts/diff.sh tokio smol (or go java-virtual).
-# Every folder with a bench.toml is one (crates/bench-*/, peers/*/); its program's source is
-# compared.
+# Every folder with a bench.toml is one (crates/bench-*/, versions/*/, peers/*/); its
+# program's source is compared, or, where two run the same program (a runtime's other
+# version), what builds it: their Cargo.toml.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-# name<TAB>source path, for every implementation, as the catalog finds them (a Rust crate's
+# name<TAB>source path<TAB>folder, for every implementation, as the catalog finds them (a Rust crate's
 # manifest may leave its source to the defaults).
 listing=$(cargo run --quiet --locked -p catalog) || exit 1
 catalog() { printf '%s\n' "$listing"; }
@@ -16,6 +17,7 @@ if [ $# -ne 2 ]; then
   exit 2
 fi
 sources=()
+folders=()
 for name in "$1" "$2"; do
   source=$(catalog | awk -F'\t' -v name="$name" '$1 == name { print $2 }')
   if [ -z "$source" ] || [ ! -f "$source" ]; then
@@ -23,7 +25,12 @@ for name in "$1" "$2"; do
     exit 2
   fi
   sources+=("$source")
+  folders+=("$(catalog | awk -F'\t' -v name="$name" '$1 == name { print $3 }')")
 done
+if [ "${sources[0]}" = "${sources[1]}" ] && [ -f "${folders[0]}/Cargo.toml" ] && [ -f "${folders[1]}/Cargo.toml" ]; then
+  echo "$1 and $2 run the same program, ${sources[0]}; they differ in what builds it:"
+  sources=("${folders[0]}/Cargo.toml" "${folders[1]}/Cargo.toml")
+fi
 diff -u "${sources[0]}" "${sources[1]}"
 status=$?
 # diff exits 1 when the files differ, which is what is asked for.

@@ -1,5 +1,6 @@
-//! The implementations: one folder each (`crates/bench-<name>/` for Rust, `peers/<name>/` for
-//! the other languages), each described by a `bench.toml` manifest. The driver, the report,
+//! The implementations: one folder each (`crates/bench-<name>/` for Rust, `versions/<name>/`
+//! for a Rust program built against other versions of its runtime in a workspace of its own,
+//! `peers/<name>/` for the other languages), each described by a `bench.toml` manifest. The driver, the report,
 //! `scripts/diff.sh` and the conformance tests find them here, so that adding one is adding a
 //! folder.
 //!
@@ -42,7 +43,8 @@
 //! follow from its folder (see `defaults`): language, source, build, run, version,
 //! toolchain, install, self_report, [allocations], and in a [published] table all but `what`
 //! (`src/bin/published-<name>.rs`). Its manifest is then label, model, order, the preflight's
-//! bound, its memory note and what is its own.
+//! bound, its memory note and what is its own. A crate in `versions/<name>` gets the same but
+//! the counting build and the published program, and is built from its own manifest and lock.
 //!
 //! In commands, `{root}` is the repository, `{dir}` the folder, `{target}` Cargo's target
 //! directory and `{build}` a build directory of the implementation's own under it.
@@ -221,6 +223,8 @@ pub struct Implementation {
     pub manifest: Manifest,
     /// Its folder.
     pub dir: PathBuf,
+    /// Where that folder is.
+    pub folder: Folder,
     root: PathBuf,
 }
 
@@ -228,7 +232,7 @@ pub struct Implementation {
 /// is an error that names it.
 pub fn discover(root: &Path) -> Result<Vec<Implementation>, Error> {
     let mut found = Vec::new();
-    for (parent, prefix) in [("crates", "bench-"), ("peers", "")] {
+    for (kind, parent, prefix) in Folder::ALL {
         let Ok(entries) = std::fs::read_dir(root.join(parent)) else {
             continue;
         };
@@ -242,7 +246,7 @@ pub fn discover(root: &Path) -> Result<Vec<Implementation>, Error> {
             if !path.is_file() {
                 continue;
             }
-            let manifest = read_manifest(&path, defaults(name, parent == "crates"))?;
+            let manifest = read_manifest(&path, defaults(name, kind))?;
             if manifest.name != name {
                 return Err(Error::Name {
                     path,
@@ -253,6 +257,7 @@ pub fn discover(root: &Path) -> Result<Vec<Implementation>, Error> {
             found.push(Implementation {
                 manifest,
                 dir,
+                folder: kind,
                 root: root.to_path_buf(),
             });
         }
@@ -304,21 +309,66 @@ fn with_defaults(mut stated: toml::Table, defaults: toml::Table) -> toml::Table 
     stated
 }
 
-/// The defaults of an implementation in `folder` named `name`: its name, and for a Rust
-/// crate (`crates/bench-<name>`) everything that follows from it: the harness's program in
-/// `src/main.rs`, built by Cargo, with its counting build and, where it stands for one, its
-/// published program in `src/bin/published-<name>.rs`.
-fn defaults(name: &str, rust_crate: bool) -> toml::Table {
+/// Where an implementation's folder is, which decides what its manifest may leave out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Folder {
+    /// `crates/bench-<name>`: a Rust crate of the workspace.
+    Crate,
+    /// `versions/<name>`: a Rust crate in a workspace of its own, whose lock holds other
+    /// versions of its runtime and their dependencies than the project's.
+    Version,
+    /// `peers/<name>`: a program in another language.
+    Peer,
+}
+
+impl Folder {
+    /// Every kind, with the folder it is under and the prefix of its folders' names.
+    const ALL: [(Folder, &'static str, &'static str); 3] = [
+        (Folder::Crate, "crates", "bench-"),
+        (Folder::Version, "versions", ""),
+        (Folder::Peer, "peers", ""),
+    ];
+}
+
+/// The defaults of an implementation named `name` in a folder of kind `folder`: its name,
+/// and for a Rust crate everything that follows from it: the harness's program in
+/// `src/main.rs`, built by Cargo; for one of the workspace its counting build and, where it
+/// stands for one, its published program in `src/bin/published-<name>.rs`; for one in a
+/// workspace of its own, its own target directory, and its lock for the harness to read
+/// the versions from.
+fn defaults(name: &str, folder: Folder) -> toml::Table {
     let mut table = toml::Table::new();
     table.insert("name".into(), name.into());
-    if !rust_crate {
+    if folder == Folder::Peer {
         return table;
     }
     let package = format!("bench-{name}");
-    let build = cargo_build(&package, &[]);
-    let binary = format!("{{target}}/release/{package}");
+    let binary = match folder {
+        Folder::Version => format!("{{target}}/versions/{name}/release/{package}"),
+        _ => format!("{{target}}/release/{package}"),
+    };
+    for (key, value) in [
+        ("language", "Rust".into()),
+        ("source", "src/main.rs".into()),
+        ("run", words(&[&binary])),
+        ("version", words(&[&binary, "--version"])),
+        ("toolchain", words(&["cargo", "--version"])),
+        ("install", "rustup, which reads rust-toolchain.toml".into()),
+        ("self_report", true.into()),
+    ] {
+        table.insert(key.into(), value);
+    }
+    match folder {
+        Folder::Version => version_defaults(&mut table, name),
+        _ => crate_defaults(&mut table, &package, name),
+    }
+    table
+}
+
+/// A workspace crate's build, its counting build and its published program.
+fn crate_defaults(table: &mut toml::Table, package: &str, name: &str) {
     let counting = cargo_build(
-        &package,
+        package,
         &[
             "--features",
             "count-allocations",
@@ -327,34 +377,42 @@ fn defaults(name: &str, rust_crate: bool) -> toml::Table {
         ],
     );
     let published = format!("published-{name}");
-    let published_build = cargo_build(&package, &["--bin", &published]);
-    for (key, value) in [
-        ("language", "Rust".into()),
-        ("source", "src/main.rs".into()),
-        ("build", build),
-        ("run", words(&[&binary])),
-        ("version", words(&[&binary, "--version"])),
-        ("toolchain", words(&["cargo", "--version"])),
-        ("install", "rustup, which reads rust-toolchain.toml".into()),
-        ("self_report", true.into()),
-        (
-            "allocations",
-            commands(
-                counting,
-                &format!("{{target}}/allocations/release/{package}"),
-            ),
-        ),
-        (
-            "published",
-            commands(published_build, &format!("{{target}}/release/{published}")),
-        ),
-    ] {
-        table.insert(key.into(), value);
+    let mut published_table = commands(
+        cargo_build(package, &["--bin", &published]),
+        &format!("{{target}}/release/{published}"),
+    );
+    if let toml::Value::Table(inner) = &mut published_table {
+        inner.insert("source".into(), format!("src/bin/{published}.rs").into());
     }
-    if let Some(toml::Value::Table(published_table)) = table.get_mut("published") {
-        published_table.insert("source".into(), format!("src/bin/{published}.rs").into());
-    }
-    table
+    table.insert("build".into(), cargo_build(package, &[]));
+    table.insert(
+        "allocations".into(),
+        commands(
+            counting,
+            &format!("{{target}}/allocations/release/{package}"),
+        ),
+    );
+    table.insert("published".into(), published_table);
+}
+
+/// A crate in a workspace of its own: built from its own manifest and lock into a target
+/// directory of its own, the harness told to read that lock.
+fn version_defaults(table: &mut toml::Table, name: &str) {
+    let build = words(&[
+        "cargo",
+        "build",
+        "--release",
+        "--locked",
+        "--quiet",
+        "--manifest-path",
+        "{dir}/Cargo.toml",
+        "--target-dir",
+        &format!("{{target}}/versions/{name}"),
+    ]);
+    table.insert("build".into(), toml::Value::Array(vec![build]));
+    let mut env = toml::Table::new();
+    env.insert("HARNESS_CARGO_LOCK".into(), "{dir}/Cargo.lock".into());
+    table.insert("env".into(), env.into());
 }
 
 /// A command as a manifest writes it: an array of words.
@@ -418,7 +476,9 @@ impl Implementation {
 
     /// The program's source, as scripts/diff.sh shows it.
     pub fn source(&self) -> PathBuf {
-        self.dir.join(&self.manifest.source)
+        let source = self.dir.join(&self.manifest.source);
+        // A version's program is its base's: `../../crates/bench-tokio/src/main.rs`.
+        source.canonicalize().unwrap_or(source)
     }
 
     /// A command of the manifest with its placeholders filled in.
@@ -794,6 +854,47 @@ mappings_per_task = 2
             (own.source.as_str(), &own.published),
             ("src/other.rs", &None)
         );
+    }
+
+    #[test]
+    fn a_version_is_built_from_its_own_manifest_and_lock_into_its_own_target() {
+        let root = tempfile::tempdir().unwrap();
+        let stated = "label = \"Rust demo 0.9\"\nmodel = \"stackless\"\norder = 1\n\
+                      source = \"../../crates/bench-demo/src/main.rs\"\nbytes_per_task_bound = 1\n";
+        write(root.path(), "versions/demo-0-9", stated);
+        let program = root.path().join("crates/bench-demo/src/main.rs");
+        std::fs::create_dir_all(program.parent().unwrap()).unwrap();
+        std::fs::write(&program, "fn main() {}").unwrap();
+        let found = discover(root.path()).unwrap();
+        let version = &found[0];
+        assert_eq!(
+            (version.name(), version.folder),
+            ("demo-0-9", Folder::Version)
+        );
+        let manifest = &version.manifest;
+        let build = version.expand(&manifest.build[0]).join(" ");
+        let dir = root.path().join("versions/demo-0-9");
+        let target = target_dir(root.path());
+        assert!(
+            build.ends_with(&format!(
+                "--manifest-path {}/Cargo.toml --target-dir {}/versions/demo-0-9",
+                dir.display(),
+                target.display()
+            )),
+            "{build}"
+        );
+        assert_eq!(
+            manifest.run,
+            ["{target}/versions/demo-0-9/release/bench-demo-0-9"]
+        );
+        let lock = dir.join("Cargo.lock");
+        assert_eq!(
+            version.environment(),
+            [("HARNESS_CARGO_LOCK".into(), lock.into_os_string())]
+        );
+        assert_eq!((&manifest.allocations, &manifest.published), (&None, &None));
+        // Its program is its base's, as scripts/diff.sh shows it.
+        assert_eq!(version.source(), program.canonicalize().unwrap());
     }
 
     #[test]

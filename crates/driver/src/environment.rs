@@ -57,6 +57,10 @@ pub fn found(
         language: manifest.language.clone(),
         model: manifest.model.describe().to_string(),
         variant_of: manifest.variant_of.clone(),
+        release_of: match implementation.folder {
+            catalog::Folder::Version => manifest.variant_of.clone(),
+            _ => None,
+        },
         version,
         command,
         unavailable,

@@ -787,6 +787,21 @@ fn diff_script_shows_two_implementations_and_lists_the_valid_names() {
         "{diff}"
     );
 
+    // Two versions of one runtime run one program: what differs is what builds it.
+    let output = Command::new(&script)
+        .args(["tokio-1-28", "tokio-1-29"])
+        .output()
+        .unwrap();
+    let diff = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success());
+    assert!(
+        diff.starts_with(
+            "tokio-1-28 and tokio-1-29 run the same program, crates/bench-tokio/src/main.rs"
+        ) && diff.contains(r#"-tokio = { version = "=1.28.1""#)
+            && diff.contains(r#"+tokio = { version = "=1.29.0""#),
+        "{diff}"
+    );
+
     let output = Command::new(&script)
         .args(["tokio", "nope"])
         .output()

@@ -1,6 +1,7 @@
 //! Renders a results directory of the matrix driver into `report.md` and SVG charts.
 
 pub mod charts;
+pub mod differ;
 pub mod launch;
 pub mod markdown;
 pub mod plot;

@@ -845,6 +845,7 @@ pub fn render(
     md += &readings_section(results, summary).unwrap_or_default();
     md += &memory_section(summary).unwrap_or_default();
     md += &workers_section(summary).unwrap_or_default();
+    md += &crate::differ::section(summary, published).unwrap_or_default();
     if !charts.is_empty() {
         let _ = writeln!(md, "## Charts\n");
         for chart in charts {

@@ -174,6 +174,25 @@ impl<'a> Summary<'a> {
         found.map_or("", |i| i.language.as_str())
     }
 
+    /// Its other releases in this run (`versions/`), in the run's order.
+    pub fn releases_of(&self, implementation: &str) -> Vec<&str> {
+        let env = &self.results.env.implementations;
+        self.implementations
+            .iter()
+            .filter(|name| {
+                env.get(name.as_str())
+                    .is_some_and(|found| found.release_of.as_deref() == Some(implementation))
+            })
+            .map(String::as_str)
+            .collect()
+    }
+
+    /// Whether it is another release of an implementation of this run.
+    pub fn is_release(&self, implementation: &str) -> bool {
+        let found = self.results.env.implementations.get(implementation);
+        found.is_some_and(|found| found.release_of.is_some())
+    }
+
     /// For a variant, the implementation it changes, from env.json.
     pub fn variant_of(&self, implementation: &str) -> Option<&'a str> {
         let found = self.results.env.implementations.get(implementation)?;

@@ -138,6 +138,10 @@ pub struct ImplementationRecord {
     /// For a variant: the implementation it changes.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub variant_of: Option<String>,
+    /// For another release of a runtime (`versions/`): the implementation whose program it
+    /// builds against that release.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub release_of: Option<String>,
     /// Its exact version (the version command's first line), when it could run.
     pub version: Option<String>,
     /// The command each cell ran, task count and sleep appended: every flag used.
