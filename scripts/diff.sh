@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Shows two implementations side by side: scripts/diff.sh tokio smol (or go java-virtual).
 # Every folder with a bench.toml is one (crates/bench-*/, versions/*/, peers/*/); its
-# program's source is compared, or, where two run the same program (a runtime's other
-# version), what builds it: their Cargo.toml.
+# program's source is compared, or, where two run the same program (another release of a
+# runtime or a language), what builds it: their Cargo.toml, or else their manifests.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,9 +27,11 @@ for name in "$1" "$2"; do
   sources+=("$source")
   folders+=("$(catalog | awk -F'\t' -v name="$name" '$1 == name { print $3 }')")
 done
-if [ "${sources[0]}" = "${sources[1]}" ] && [ -f "${folders[0]}/Cargo.toml" ] && [ -f "${folders[1]}/Cargo.toml" ]; then
-  echo "$1 and $2 run the same program, ${sources[0]}; they differ in what builds it:"
-  sources=("${folders[0]}/Cargo.toml" "${folders[1]}/Cargo.toml")
+if [ "${sources[0]}" = "${sources[1]}" ]; then
+  echo "$1 and $2 run the same program, ${sources[0]}; they differ in what builds and runs it:"
+  builds=Cargo.toml
+  [ -f "${folders[0]}/$builds" ] && [ -f "${folders[1]}/$builds" ] || builds=bench.toml
+  sources=("${folders[0]}/$builds" "${folders[1]}/$builds")
 fi
 diff -u "${sources[0]}" "${sources[1]}"
 status=$?

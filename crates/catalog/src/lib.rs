@@ -10,6 +10,8 @@
 //! language = "Rust"
 //! model = "stackless"            # os-threads, stackful, stackless or event-loop
 //! variant_of = "tokio"           # for a variant: the implementation it changes [default: none]
+//! release_of = "tokio"           # for another release of that one's runtime, running its
+//!                                # program (a variant too) [default: none]
 //! order = 20                     # place in the tables: Rust first, then the article's order
 //! source = "src/main.rs"         # the program, for scripts/diff.sh
 //! build = [["cargo", "build", "--release", "--locked", "-p", "bench-tokio"]]
@@ -47,7 +49,9 @@
 //! the counting build and the published program, and is built from its own manifest and lock.
 //!
 //! In commands, `{root}` is the repository, `{dir}` the folder, `{target}` Cargo's target
-//! directory and `{build}` a build directory of the implementation's own under it.
+//! directory, `{build}` a build directory of the implementation's own under it and
+//! `{toolchains}` the folder where `scripts/install-peers.sh` installs other releases of a
+//! language beside the system's.
 
 use harness::limits::{self, Shortfall};
 use serde::Deserialize;
@@ -98,6 +102,9 @@ pub struct Manifest {
     pub model: Model,
     /// For a variant (a reader's proposal, a small diff from another implementation): that one.
     pub variant_of: Option<String>,
+    /// For another release of an implementation's runtime (or language), running its
+    /// program: that implementation. It is a variant of it too.
+    pub release_of: Option<String>,
     pub order: u32,
     pub source: String,
     #[serde(default)]
@@ -158,6 +165,10 @@ fn default_stress_runs() -> usize {
 }
 
 pub const MANIFEST: &str = "bench.toml";
+
+/// Where `scripts/install-peers.sh` puts the toolchains it installs beside the system's (other
+/// releases of Go and Node.js), under the repository: `{toolchains}` in a manifest.
+pub const TOOLCHAINS: &str = ".toolchains";
 
 /// What can go wrong finding, building or asking an implementation, in one line that names it;
 /// each cause is part of the message (`cause`, not `source`), so that printing the chain of
@@ -281,6 +292,10 @@ fn read_manifest(path: &Path, defaults: toml::Table) -> Result<Manifest, Error> 
     let manifest: Manifest = toml::Value::Table(with_defaults(stated, defaults))
         .try_into()
         .map_err(|e: toml::de::Error| not_one(e.to_string()))?;
+    let mut manifest = manifest;
+    if manifest.variant_of.is_none() {
+        manifest.variant_of = manifest.release_of.clone();
+    }
     if manifest.run.is_empty() || manifest.version.is_empty() || manifest.toolchain.is_empty() {
         return Err(not_one(
             "run, version and toolchain must each name a command".into(),
@@ -492,6 +507,10 @@ impl Implementation {
                     .replace("{dir}", &self.dir.to_string_lossy())
                     .replace("{target}", &target.to_string_lossy())
                     .replace("{build}", &build.to_string_lossy())
+                    .replace(
+                        "{toolchains}",
+                        &self.root.join(TOOLCHAINS).to_string_lossy(),
+                    )
             })
             .collect()
     }
@@ -860,6 +879,7 @@ mappings_per_task = 2
     fn a_version_is_built_from_its_own_manifest_and_lock_into_its_own_target() {
         let root = tempfile::tempdir().unwrap();
         let stated = "label = \"Rust demo 0.9\"\nmodel = \"stackless\"\norder = 1\n\
+                      release_of = \"demo\"\n\
                       source = \"../../crates/bench-demo/src/main.rs\"\nbytes_per_task_bound = 1\n";
         write(root.path(), "versions/demo-0-9", stated);
         let program = root.path().join("crates/bench-demo/src/main.rs");
@@ -893,6 +913,8 @@ mappings_per_task = 2
             [("HARNESS_CARGO_LOCK".into(), lock.into_os_string())]
         );
         assert_eq!((&manifest.allocations, &manifest.published), (&None, &None));
+        // Another release is a variant of the implementation it is a release of.
+        assert_eq!(manifest.variant_of.as_deref(), Some("demo"));
         // Its program is its base's, as scripts/diff.sh shows it.
         assert_eq!(version.source(), program.canonicalize().unwrap());
     }

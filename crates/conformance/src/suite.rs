@@ -145,11 +145,11 @@ fn checks(implementation: &Implementation, suite: Suite) -> Vec<(&'static str, C
 /// The suite a check belongs to: the stress suite takes the thousand runs at tiny sleeps, the
 /// fourteen runs that set each implementation beside its published program, the OS limits
 /// of a program that cannot check them before it starts (it must reach them, thread after
-/// thread: over a minute for a JVM), and every check of a runtime's other versions: their
-/// program is their base's, which the quick suite checks, and each is a workspace of its own
-/// to build, which would take the README's test command past 8 minutes.
+/// thread: over a minute for a JVM), and every check of another release of a runtime or a
+/// language: its program is its base's, which the quick suite checks, and its builds (a
+/// workspace of its own for a Rust one) would take the README's test command past 8 minutes.
 fn in_suite(check: &str, implementation: &Implementation) -> Suite {
-    if implementation.folder == catalog::Folder::Version {
+    if implementation.manifest.release_of.is_some() {
         return Suite::Stress;
     }
     match check {

@@ -57,10 +57,7 @@ pub fn found(
         language: manifest.language.clone(),
         model: manifest.model.describe().to_string(),
         variant_of: manifest.variant_of.clone(),
-        release_of: match implementation.folder {
-            catalog::Folder::Version => manifest.variant_of.clone(),
-            _ => None,
-        },
+        release_of: manifest.release_of.clone(),
         version,
         command,
         unavailable,
