@@ -99,6 +99,14 @@ pub fn draw_all(
     if summary.tasks.len() > 1 {
         drawn.extend(against_tasks_charts(summary, &styles));
     }
+    if let Some((tasks, chart)) = releases_bars(summary, &styles) {
+        let file = format!("releases-{tasks}.svg");
+        drawn.push((file, chart.title.clone(), chart.render()));
+    }
+    if let Some((tasks, chart)) = workers_lines(summary, &styles) {
+        let file = format!("workers-{tasks}.svg");
+        drawn.push((file, chart.title.clone(), chart.render()));
+    }
     for &tasks in &summary.tasks {
         if let Some(chart) = memory_over_time(summary, &styles, tasks) {
             drawn.push((
@@ -178,14 +186,6 @@ fn short_reason(cell: Option<&Cell>) -> String {
     }
 }
 
-/// A published figure as MiB: the article's MB are 10^6 bytes.
-fn as_mib(figure: f64, unit: &str) -> f64 {
-    match unit {
-        "MB" => figure * 1e6 / (1024.0 * 1024.0),
-        _ => figure,
-    }
-}
-
 /// The article's bar chart at `tasks`: every implementation's median peak, its runs' range,
 /// the published figures beside it, and the rows that have none, with why.
 fn peak_bars(
@@ -251,7 +251,7 @@ fn published_marks(published: &Published, implementation: &str, tasks: usize) ->
             let figure = source.figure(implementation, tasks)?;
             Some(Mark {
                 kind,
-                value: as_mib(figure, &source.unit),
+                value: source.in_mib(figure),
             })
         })
         .collect()
@@ -391,6 +391,113 @@ fn against_tasks(
         series,
         events: Vec::new(),
     }
+}
+
+/// A cell's median peak over its task count, in bytes.
+fn bytes_per_task(cell: Option<&Cell>, tasks: usize) -> Option<f64> {
+    Some(cell?.median(|m| m.peak_rss_bytes.map(|b| b as f64))? / tasks as f64)
+}
+
+/// What a task costs at each release of each runtime the run built against other releases,
+/// at the largest task count where one of those has a figure.
+fn releases_bars(summary: &Summary, styles: &BTreeMap<String, Style>) -> Option<(usize, BarChart)> {
+    let families: Vec<&str> = summary
+        .implementations
+        .iter()
+        .filter(|name| !summary.releases_of(name).is_empty())
+        .flat_map(|name| std::iter::once(name.as_str()).chain(summary.releases_of(name)))
+        .collect();
+    let tasks = summary.tasks.iter().rev().copied().find(|&tasks| {
+        families
+            .iter()
+            .any(|name| bytes_per_task(summary.cell(name, tasks), tasks).is_some())
+    })?;
+    let bars = families
+        .iter()
+        .map(|&name| {
+            let cell = summary.cell(name, tasks);
+            let value = bytes_per_task(cell, tasks);
+            Bar {
+                label: format!("{} ({})", summary.label(name), summary.version(name)),
+                parts: value
+                    .map(|value| Part {
+                        value,
+                        color: styles[name].color.clone(),
+                    })
+                    .into_iter()
+                    .collect(),
+                range: None,
+                note: value.is_none().then(|| short_reason(cell)),
+                marks: Vec::new(),
+            }
+        })
+        .collect();
+    let chart = BarChart {
+        title: format!("Bytes per task by release at {}", tasks_noun(tasks)),
+        subtitle: "each runtime's program built against each release (its lock of that day):                    median peak resident memory over the tasks"
+            .into(),
+        unit: "bytes per task".into(),
+        bars,
+        marks: Vec::new(),
+        parts: Vec::new(),
+    };
+    Some((tasks, chart))
+}
+
+/// What a task costs against the worker threads a runtime was given (`--workers`), one line
+/// per implementation, at the largest task count with such runs.
+fn workers_lines(
+    summary: &Summary,
+    styles: &BTreeMap<String, Style>,
+) -> Option<(usize, LineChart)> {
+    let counts = summary.worker_counts();
+    let tasks = summary.tasks.iter().rev().copied().find(|&tasks| {
+        summary.implementations.iter().any(|name| {
+            counts
+                .iter()
+                .any(|&count| summary.workers_cell(name, tasks, count).is_some())
+        })
+    })?;
+    let series: Vec<Series> = summary
+        .implementations
+        .iter()
+        .filter_map(|name| {
+            let points: Vec<(f64, f64)> = counts
+                .iter()
+                .filter_map(|&count| {
+                    let cell = summary.workers_cell(name, tasks, count);
+                    Some((count as f64, bytes_per_task(cell, tasks)?))
+                })
+                .collect();
+            (!points.is_empty()).then(|| Series {
+                label: summary.label(name),
+                style: styles[name].clone(),
+                points,
+                marked: true,
+                events: Vec::new(),
+            })
+        })
+        .collect();
+    let ys: Vec<f64> = series
+        .iter()
+        .flat_map(|s| s.points.iter().map(|p| p.1))
+        .collect();
+    let chart = LineChart {
+        title: format!(
+            "Bytes per task against worker threads at {}",
+            tasks_noun(tasks)
+        ),
+        subtitle: "median peak resident memory over the tasks, each runtime given that many \
+                   worker threads through its own setting"
+            .into(),
+        x_unit: "worker threads".into(),
+        y_unit: "bytes per task".into(),
+        x_scale: Scale::linear(counts.last().copied().unwrap_or(1) as f64),
+        y_scale: Scale::linear(ys.iter().copied().fold(0.0, f64::max)),
+        series,
+        events: Vec::new(),
+    };
+    Some((tasks, chart))
 }
 
 /// Each implementation's resident memory against time since it started, in its first

@@ -8,15 +8,6 @@ use crate::summary::{Cell, Summary};
 use crate::table::{Align, Table};
 use results::format::{mib, thousands, workers};
 
-/// A published figure in MiB, from the unit it was published in.
-fn in_mib(figure: f64, unit: &str) -> Option<f64> {
-    match unit {
-        "MiB" => Some(figure),
-        "MB" => Some(figure * 1e6 / (1u64 << 20) as f64),
-        _ => None,
-    }
-}
-
 /// One line of a runtime's table: what the figure is, the figure as written, and the figure
 /// in MiB for the ratio.
 #[derive(Clone)]
@@ -85,7 +76,7 @@ fn runtime_table(summary: &Summary, published: &Published, name: &str) -> Option
         Some(Figure {
             what: format!("{}, published (another machine)", source.title),
             shown: format!("{figure} {}", source.unit),
-            mib: in_mib(figure, &source.unit),
+            mib: Some(source.in_mib(figure)),
         })
     });
     let by_release: Vec<Figure> = std::iter::once(name)

@@ -38,6 +38,14 @@ impl Source {
             .find(|row| row.implementation.as_deref() == Some(implementation))?;
         row.peak.get(at).copied().flatten()
     }
+
+    /// One of its figures in MiB: the article's MB are 10^6 bytes.
+    pub fn in_mib(&self, figure: f64) -> f64 {
+        match self.unit.as_str() {
+            "MB" => figure * 1e6 / (1024.0 * 1024.0),
+            _ => figure,
+        }
+    }
 }
 
 pub fn published() -> Published {

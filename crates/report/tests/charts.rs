@@ -137,7 +137,9 @@ const COUNTS: [usize; 5] = [1, 10_000, 100_000, 1_000_000, 10_000_000];
 const IMPLEMENTATIONS: usize = 36;
 
 /// A run of 36 implementations over five counts, three runs a cell: every fifth a variant of
-/// the one before it, some cells skipped or failed, each run with a timeline.
+/// the one before it, every seventh from the second on another release of the second, some
+/// cells skipped or failed, each run with a timeline; the first four also at 1 to 16 worker
+/// threads.
 fn generated_run(dir: &Path) {
     let mut env = Env::default();
     let mut rows = String::new();
@@ -147,12 +149,15 @@ fn generated_run(dir: &Path) {
         let name = format!("impl-{i:02}");
         let language = LANGUAGES[i % LANGUAGES.len()];
         let variant_of = (i % 5 == 4).then(|| format!("impl-{:02}", i - 1));
+        let release_of = (i > 1 && i % 7 == 1).then(|| "impl-01".to_string());
         env.implementations.insert(
             name.clone(),
             results::env::ImplementationRecord {
                 label: format!("{language} implementation number {i} with a long label"),
                 language: language.into(),
-                variant_of,
+                variant_of: variant_of.or(release_of.clone()),
+                release_of,
+                version: Some(format!("runtime 1.{i}.0")),
                 ..Default::default()
             },
         );
@@ -203,6 +208,13 @@ fn generated_run(dir: &Path) {
                     heap: None,
                 };
                 rows += &(serde_json::to_string(&row).unwrap() + "\n");
+                for workers in [1, 2, 4, 8, 16].into_iter().filter(|_| i < 4) {
+                    let mut at = row.clone();
+                    at.workers = Some(workers);
+                    let grown = peak + (workers as f64).ln() * 20.0 * tasks as f64;
+                    at.measurement.peak_rss_bytes = Some(grown as u64);
+                    rows += &(serde_json::to_string(&at).unwrap() + "\n");
+                }
                 let spawned = (m_spawn(&row) * 1000.0) as u64 + 5;
                 let points = (0..40u64)
                     .map(|t| {
@@ -244,6 +256,8 @@ fn the_charts_of_thirty_implementations_read_well() {
             "kernel-10000.svg",
             "peak-vs-tasks.svg",
             "launch-vs-tasks.svg",
+            "releases-10000000.svg",
+            "workers-10000000.svg",
         ]
         .map(String::from),
     );
