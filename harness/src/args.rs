@@ -7,6 +7,8 @@ use std::time::Duration;
 pub struct Options {
     pub tasks: usize,
     pub sleep: Duration,
+    /// `--needs`: print what each task takes of the OS limits and exit (no task count).
+    pub needs: bool,
 }
 
 /// Why parsing did not give options: help or version was asked for, or the input is bad.
@@ -28,6 +30,7 @@ pub fn usage(bin: &str) -> String {
          <TASKS>            how many tasks: 100000, 100_000, 100k or 1M; 0 measures the bare runtime\n\n\
          Options:\n  \
          --sleep <SECONDS>  how long each task sleeps, decimals allowed [default: 10]\n  \
+         --needs            print what each task takes of the OS limits (JSON) and exit\n  \
          -h, --help         print this help\n  \
          -V, --version      print the version and the runtime's version\n\n\
          Exit codes: 0 ok, 1 the run failed, 2 bad usage, 3 an OS limit was hit"
@@ -43,9 +46,11 @@ where
     let mut parser = lexopt::Parser::from_args(args);
     let mut tasks = None;
     let mut sleep = DEFAULT_SLEEP;
+    let mut needs = false;
     while let Some(arg) = parser.next().map_err(usage_error)? {
         match arg {
             Short('h') | Long("help") => return Err(EarlyExit::Help),
+            Long("needs") => needs = true,
             Short('V') | Long("version") => return Err(EarlyExit::Version),
             Long("sleep") | Short('s') => {
                 let value = parser.value().map_err(usage_error)?;
@@ -68,10 +73,20 @@ where
             _ => return Err(usage_error(arg.unexpected())),
         }
     }
-    let tasks = tasks.ok_or_else(|| {
-        EarlyExit::Usage("missing task count: give a whole number like 100000, 100k or 1M".into())
-    })?;
-    Ok(Options { tasks, sleep })
+    let tasks = match (tasks, needs) {
+        (Some(tasks), _) => tasks,
+        (None, true) => 0,
+        (None, false) => {
+            return Err(EarlyExit::Usage(
+                "missing task count: give a whole number like 100000, 100k or 1M".into(),
+            ))
+        }
+    };
+    Ok(Options {
+        tasks,
+        sleep,
+        needs,
+    })
 }
 
 fn usage_error(error: lexopt::Error) -> EarlyExit {
@@ -162,10 +177,18 @@ mod tests {
             parse_line("--sleep=2 5").unwrap(),
             Options {
                 tasks: 5,
-                sleep: Duration::from_secs(2)
+                sleep: Duration::from_secs(2),
+                needs: false,
             }
         );
         assert_eq!(parse_line("5 --sleep 0").unwrap().sleep, Duration::ZERO);
+    }
+
+    #[test]
+    fn needs_takes_no_task_count() {
+        let asked = parse_line("--needs").unwrap();
+        assert_eq!((asked.tasks, asked.needs), (0, true));
+        assert!(!parse_line("5").unwrap().needs);
     }
 
     #[test]

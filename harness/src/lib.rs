@@ -4,7 +4,7 @@
 //!
 //! ```no_run
 //! let mut run = harness::Run::start("threads");
-//! run.require("threads", &harness::limits::threads(run.tasks as u64));
+//! run.require("threads", harness::limits::OS_THREAD);
 //! let mut handles = Vec::new();
 //! for _ in 0..run.tasks {
 //!     let handle = std::thread::Builder::new().spawn(move || std::thread::sleep(run.sleep));
@@ -52,6 +52,8 @@ const READ_EVERY_JOINS: usize = 1024;
 pub struct Run {
     pub tasks: usize,
     pub sleep: Duration,
+    /// Asked `--needs`: it runs no task, and says what each would take of the OS limits.
+    answers_needs: bool,
     runtime: &'static str,
     started: Instant,
     events: Events,
@@ -109,6 +111,7 @@ impl Run {
         Run {
             tasks: options.tasks,
             sleep: options.sleep,
+            answers_needs: options.needs,
             runtime,
             started: Instant::now(),
             events,
@@ -134,8 +137,12 @@ impl Run {
         self.events.send(Event::Start { tasks, sleep_s });
     }
 
-    /// Marks the end of the launch phase: every task has been spawned.
+    /// Marks the end of the launch phase: every task has been spawned. Asked `--needs`, a
+    /// program that reaches it has declared nothing: its tasks take no OS limit.
     pub fn all_spawned(&mut self) {
+        if self.answers_needs {
+            answer_needs(limits::Needs::default())
+        }
         self.spawned = Some((self.started.elapsed(), proc::ProcStatus::read()));
         self.heap.1 = heap::Heap::now();
         self.events.send(Event::Spawned { tasks: self.tasks });
@@ -165,7 +172,7 @@ impl Run {
         result.unwrap_or_else(|error| {
             // Those started so far hold their pids and mappings already.
             let remaining = (self.tasks as u64).saturating_sub(started);
-            let shortfalls = limits::threads(remaining);
+            let shortfalls = limits::OS_THREAD.shortfalls(remaining);
             let message = if shortfalls.is_empty() {
                 format!(
                     "OS limit: the OS refused thread {} of {}: {error}",
@@ -179,11 +186,17 @@ impl Run {
         })
     }
 
-    /// Ends the run with exit 3 before spawning when the OS limits cannot hold it.
-    pub fn require(&self, what: &str, shortfalls: &[limits::Shortfall]) {
+    /// Declares what each of its tasks (`what`: "threads") takes of the OS limits, the one
+    /// place a program says so: asked `--needs`, prints it and exits; otherwise ends the run
+    /// with exit 3 before spawning when the OS limits cannot hold its tasks.
+    pub fn require(&self, what: &str, needs: limits::Needs) {
+        if self.answers_needs {
+            answer_needs(needs)
+        }
+        let shortfalls = needs.shortfalls(self.tasks as u64);
         if !shortfalls.is_empty() {
             self.fail(
-                limits::message(self.tasks, what, shortfalls),
+                limits::message(self.tasks, what, &shortfalls),
                 exit::OS_LIMIT,
             )
         }
@@ -273,6 +286,15 @@ impl Run {
                 .then(|| heap::HeapOfTasks::between(self.heap.0, self.heap.1, heap::Heap::now())),
         }
     }
+}
+
+/// What `--needs` prints: one JSON line, then the process ends.
+fn answer_needs(needs: limits::Needs) -> ! {
+    println!(
+        "{}",
+        serde_json::to_string(&needs).expect("needs serialise")
+    );
+    std::process::exit(exit::OK)
 }
 
 /// What `--version` prints: the runtime and its exact version, such as `tokio 1.54.1` (for

@@ -11,6 +11,53 @@ pub const MAPPINGS_PER_STACK: u64 = 2;
 /// its own guard page that std sets up in every thread (4.0 per thread, measured here).
 pub const MAPPINGS_PER_THREAD: u64 = 4;
 
+/// What each task of a program takes of the OS limits. A Rust program declares it once, in
+/// its `Run::require`, which checks it before any task starts and prints it for the driver
+/// when asked `--needs`; a program in another language, in its manifest's `[limits]`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Needs {
+    pub threads_per_task: u64,
+    pub mappings_per_task: u64,
+    /// io_uring enabled, and the locked memory glommio asks for.
+    pub io_uring: bool,
+}
+
+/// A Rust OS thread: a pid, and its stack, guard page, signal stack and its guard.
+pub const OS_THREAD: Needs = Needs {
+    threads_per_task: 1,
+    mappings_per_task: MAPPINGS_PER_THREAD,
+    io_uring: false,
+};
+
+/// A coroutine with a stack of its own: the stack and its guard page.
+pub const COROUTINE_STACK: Needs = Needs {
+    threads_per_task: 0,
+    mappings_per_task: MAPPINGS_PER_STACK,
+    io_uring: false,
+};
+
+/// A task of an io_uring runtime (glommio): nothing per task, io_uring and locked memory once.
+pub const IO_URING: Needs = Needs {
+    threads_per_task: 0,
+    mappings_per_task: 0,
+    io_uring: true,
+};
+
+impl Needs {
+    /// The limits too low for `tasks` more tasks now.
+    pub fn shortfalls(&self, tasks: u64) -> Vec<Shortfall> {
+        let mut shortfalls = for_tasks(
+            tasks * self.threads_per_task,
+            tasks * self.mappings_per_task,
+        );
+        if self.io_uring {
+            shortfalls.extend(io_uring(GLOMMIO_MIN_LOCKED_MEMORY));
+        }
+        shortfalls
+    }
+}
+
 /// One limit that is too low for the run.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Shortfall {
@@ -100,12 +147,6 @@ pub fn mappings(new_mappings: u64) -> Vec<Shortfall> {
         .collect()
 }
 
-/// Everything `new_threads` more Rust OS threads need: pids, the kernel's thread count, four
-/// mappings each and the user's process limit.
-pub fn threads(new_threads: u64) -> Vec<Shortfall> {
-    for_tasks(new_threads, new_threads * MAPPINGS_PER_THREAD)
-}
-
 /// What `new_threads` more OS threads and `new_mappings` more memory mappings need, for a
 /// program in any language: pids, the kernel's thread count, mappings and the user's
 /// process limit.
@@ -169,11 +210,6 @@ fn locked_memory(needed_bytes: u64) -> Option<Shortfall> {
     })
 }
 
-/// Everything `tasks` coroutines with their own stacks need: one stack's mappings each.
-pub fn coroutine_stacks(tasks: usize) -> Vec<Shortfall> {
-    mappings(tasks as u64 * MAPPINGS_PER_STACK)
-}
-
 /// The soft limit, or None when it is unlimited (or, for a resource the kernel does not know,
 /// unreadable).
 pub fn soft_limit(resource: libc::__rlimit_resource_t) -> Option<u64> {
@@ -191,7 +227,7 @@ mod tests {
 
     #[test]
     fn nothing_is_short_for_nothing_new() {
-        assert_eq!(threads(0), Vec::new());
+        assert_eq!(OS_THREAD.shortfalls(0), Vec::new());
         assert_eq!(mappings(0), Vec::new());
     }
 
@@ -214,7 +250,7 @@ mod tests {
     #[test]
     fn more_threads_than_pids_names_pid_max() {
         let pid_max = read_sysctl("kernel.pid_max").expect("kernel.pid_max is readable");
-        let shortfalls = threads(pid_max);
+        let shortfalls = OS_THREAD.shortfalls(pid_max);
         assert!(shortfalls
             .iter()
             .any(|s| s.limit == "kernel.pid_max" && s.current == pid_max));

@@ -31,7 +31,7 @@ impl launch_cost::Runtime for Glommio {
 }
 
 fn main() {
-    let needs = harness::limits::io_uring(harness::limits::GLOMMIO_MIN_LOCKED_MEMORY);
+    let needs = harness::limits::IO_URING.shortfalls(0);
     if !needs.is_empty() {
         eprintln!(
             "skipped glommio: {}",

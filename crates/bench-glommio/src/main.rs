@@ -4,10 +4,7 @@ use harness::{limits, Run};
 
 fn main() {
     let mut run = Run::parse("glommio");
-    run.require(
-        "glommio tasks",
-        &limits::io_uring(limits::GLOMMIO_MIN_LOCKED_MEMORY),
-    );
+    run.require("glommio tasks", limits::IO_URING);
     let executor = run.runtime_started(LocalExecutorBuilder::default().make());
     executor.run(async_main(run))
 }

@@ -4,7 +4,7 @@ use may::{coroutine, go};
 
 fn main() {
     let mut run = Run::start("may");
-    run.require("coroutines", &limits::coroutine_stacks(run.tasks));
+    run.require("coroutines", limits::COROUTINE_STACK);
     may::config().set_stack_size(1 << 10); // in words: 8 KiB
 
     let mut tasks = Vec::new();

@@ -30,7 +30,7 @@ impl launch_cost::Runtime for May {
         joined.count()
     }
     fn cannot_run(&self, tasks: usize) -> Option<String> {
-        let short = harness::limits::coroutine_stacks(tasks);
+        let short = harness::limits::COROUTINE_STACK.shortfalls(tasks as u64);
         (!short.is_empty()).then(|| harness::limits::message(tasks, "coroutines", &short))
     }
 }

@@ -4,7 +4,7 @@ use may::{coroutine, go};
 
 fn main() {
     let mut run = Run::start("may");
-    run.require("coroutines", &limits::coroutine_stacks(run.tasks));
+    run.require("coroutines", limits::COROUTINE_STACK);
 
     let mut tasks = Vec::new();
     for _ in 0..run.tasks {

@@ -4,7 +4,7 @@ use std::thread;
 
 fn main() {
     let mut run = Run::start("threads");
-    run.require("threads", &limits::threads(run.tasks as u64));
+    run.require("threads", limits::OS_THREAD);
 
     let mut handles = Vec::new();
     for _ in 0..run.tasks {

@@ -26,7 +26,7 @@ impl launch_cost::Runtime for Threads {
         if tasks > 10_000 {
             return Some("OS threads are measured at 1,000 and 10,000 only".into());
         }
-        let short = harness::limits::threads(tasks as u64);
+        let short = harness::limits::OS_THREAD.shortfalls(tasks as u64);
         (!short.is_empty()).then(|| harness::limits::message(tasks, "threads", &short))
     }
 }

@@ -35,7 +35,8 @@
 //! build = [["cargo", "build", "--release", "--locked", "-p", "bench-tokio"]]
 //! run = ["{target}/release/published-tokio"]          # TASKS SECONDS are appended
 //! difference = "..."             # why ours is written otherwise, where it is on purpose
-//! [limits]                       # what each task takes of the OS limits
+//! [limits]                       # what each task takes of the OS limits, for a program
+//!                                # that cannot say (a Rust one answers --needs)
 //! threads_per_task = 0
 //! mappings_per_task = 0
 //! io_uring = false
@@ -53,7 +54,7 @@
 //! `{toolchains}` the folder where `scripts/install-peers.sh` installs other releases of a
 //! language beside the system's.
 
-use harness::limits::{self, Shortfall};
+use harness::limits::{Needs, Shortfall};
 use serde::Deserialize;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -78,18 +79,6 @@ impl Model {
             Model::EventLoop => "event loop",
         }
     }
-}
-
-/// What each task takes of the OS limits.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Limits {
-    #[serde(default)]
-    pub threads_per_task: u64,
-    #[serde(default)]
-    pub mappings_per_task: u64,
-    #[serde(default)]
-    pub io_uring: bool,
 }
 
 /// A `bench.toml`.
@@ -118,8 +107,10 @@ pub struct Manifest {
     #[serde(default = "default_stress_runs")]
     pub stress_runs: usize,
     pub bytes_per_task_bound: u64,
+    /// What each task takes of the OS limits, for a program that cannot say so itself (one
+    /// in another language); a Rust program declares it in its code and answers `--needs`.
     #[serde(default)]
-    pub limits: Limits,
+    pub limits: Needs,
     /// Variables set for every command of it: building, running, its version.
     #[serde(default)]
     pub env: std::collections::BTreeMap<String, String>,
@@ -237,6 +228,8 @@ pub struct Implementation {
     /// Where that folder is.
     pub folder: Folder,
     root: PathBuf,
+    /// What its built program said of its needs, once asked.
+    needs: std::sync::OnceLock<Needs>,
 }
 
 /// Every implementation under `root`, in the tables' order; a manifest that cannot be read
@@ -270,6 +263,7 @@ pub fn discover(root: &Path) -> Result<Vec<Implementation>, Error> {
                 dir,
                 folder: kind,
                 root: root.to_path_buf(),
+                needs: std::sync::OnceLock::new(),
             });
         }
     }
@@ -292,6 +286,13 @@ fn read_manifest(path: &Path, defaults: toml::Table) -> Result<Manifest, Error> 
     let manifest: Manifest = toml::Value::Table(with_defaults(stated, defaults))
         .try_into()
         .map_err(|e: toml::de::Error| not_one(e.to_string()))?;
+    if manifest.self_report && manifest.limits != Needs::default() {
+        return Err(not_one(
+            "a harness program declares its limits in its code (Run::require) and prints \
+             them when asked --needs: remove [limits]"
+                .into(),
+        ));
+    }
     let mut manifest = manifest;
     if manifest.variant_of.is_none() {
         manifest.variant_of = manifest.release_of.clone();
@@ -648,16 +649,22 @@ impl Implementation {
     /// The OS limits that `tasks` tasks of it would break: the same checks a Rust binary
     /// makes before it spawns.
     pub fn shortfalls(&self, tasks: usize) -> Vec<Shortfall> {
-        let limits = &self.manifest.limits;
-        let tasks = tasks as u64;
-        let mut shortfalls = limits::for_tasks(
-            tasks * limits.threads_per_task,
-            tasks * limits.mappings_per_task,
-        );
-        if limits.io_uring {
-            shortfalls.extend(limits::io_uring(limits::GLOMMIO_MIN_LOCKED_MEMORY));
+        self.needs().shortfalls(tasks as u64)
+    }
+
+    /// What each of its tasks takes of the OS limits: as its program declares it (`--needs`,
+    /// asked of the built program once), or as its manifest's `[limits]` does for a program
+    /// that cannot say. Before it is built, a harness program is taken to need nothing.
+    pub fn needs(&self) -> Needs {
+        if !self.manifest.self_report {
+            return self.manifest.limits;
         }
-        shortfalls
+        *self.needs.get_or_init(|| {
+            let mut command = self.expand(&self.manifest.run);
+            command.push("--needs".into());
+            let said = output(&command, &self.root, &self.environment()).unwrap_or_default();
+            serde_json::from_str(said.trim()).unwrap_or_default()
+        })
     }
 }
 
@@ -917,6 +924,24 @@ mappings_per_task = 2
         assert_eq!(manifest.variant_of.as_deref(), Some("demo"));
         // Its program is its base's, as scripts/diff.sh shows it.
         assert_eq!(version.source(), program.canonicalize().unwrap());
+    }
+
+    #[test]
+    fn a_rust_programs_limits_are_its_own_answer_not_its_manifests() {
+        let root = tempfile::tempdir().unwrap();
+        let stated = "label = \"Rust demo\"\nmodel = \"os-threads\"\norder = 1\n\
+                      bytes_per_task_bound = 1\n[limits]\nthreads_per_task = 1\n";
+        write(root.path(), "crates/bench-demo", stated);
+        let error = discover(root.path()).unwrap_err().to_string();
+        assert!(error.ends_with("remove [limits]"), "{error}");
+        // The repository's threads crate says it when asked: built by the test command.
+        let found = discover(&repository_root()).unwrap();
+        let threads = found.iter().find(|i| i.name() == "threads").unwrap();
+        threads.build().unwrap();
+        assert_eq!(threads.needs(), harness::limits::OS_THREAD);
+        let tokio = found.iter().find(|i| i.name() == "tokio").unwrap();
+        tokio.build().unwrap();
+        assert_eq!(tokio.needs(), Needs::default());
     }
 
     #[test]

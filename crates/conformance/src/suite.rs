@@ -54,8 +54,9 @@ type Check = fn(&Implementation) -> Checked;
 /// The checks of `suite` for `implementation`: every one that applies to its kind.
 fn checks(implementation: &Implementation, suite: Suite) -> Vec<(&'static str, Check, Company)> {
     let manifest = &implementation.manifest;
-    let limited = manifest.limits.threads_per_task > 0 || manifest.limits.mappings_per_task > 0;
-    let threads = manifest.limits.threads_per_task > 0;
+    let needs = implementation.needs();
+    let limited = needs.threads_per_task > 0 || needs.mappings_per_task > 0;
+    let threads = needs.threads_per_task > 0;
     let own = manifest.self_report;
     let published = manifest.published.is_some();
     let workers = implementation.has_workers_setting();
@@ -169,11 +170,14 @@ pub fn run(suite: Suite) -> ! {
     });
     let mut trials = Vec::new();
     for implementation in found {
+        // Nothing of this suite applies whatever its needs (another release's checks are all
+        // in the stress suite): nothing to build.
         if checks(&implementation, suite).is_empty() {
             continue;
         }
         let missing = implementation.missing_toolchain();
-        // Built once, before its checks run; a build that fails fails every check.
+        // Built once, before its checks are chosen (a Rust program says what its tasks take
+        // of the OS limits) and run; a build that fails fails every check.
         let built = match (&missing, args.list) {
             (None, false) => implementation.build().map_err(|e| e.to_string()),
             _ => Ok(()),

@@ -67,7 +67,7 @@ pub fn estimated_bytes(implementation: &Implementation, tasks: usize, done: &[Ro
             let total = match &m.kernel {
                 Some(kernel) => resident.max(kernel.total_peak_bytes),
                 None => {
-                    let threads = manifest.limits.threads_per_task * row.cell_tasks as u64;
+                    let threads = implementation.needs().threads_per_task * row.cell_tasks as u64;
                     resident + threads * KERNEL_BYTES_PER_THREAD
                 }
             };
