@@ -444,19 +444,18 @@ fn assemble(
         Some(words) => format!("{why}: {words}"),
         None => why,
     };
-    m.error = match (ending, m.exit_code, m.signal) {
-        (Ending::TimedOut, _, _) => Some(format!(
+    m.error = match (ending, exit.ending) {
+        (Ending::TimedOut, _) => Some(format!(
             "timed out after {} s and was killed",
             options.timeout.unwrap_or_default().as_secs_f64()
         )),
-        (Ending::Interrupted, _, _) => Some("interrupted".into()),
-        (_, Some(0), _) => launch.problem(),
-        (_, Some(code), _) => Some(with_last_words(format!("exited with code {code}"))),
-        (_, None, Some(signal)) => Some(with_last_words(format!(
+        (Ending::Interrupted, _) => Some("interrupted".into()),
+        (_, Ended::Code(0)) => launch.problem(),
+        (_, Ended::Code(code)) => Some(with_last_words(format!("exited with code {code}"))),
+        (_, Ended::Signal(signal)) => Some(with_last_words(format!(
             "crashed: killed by signal {signal} ({})",
             process::signal_name(signal)
         ))),
-        (_, None, None) => Some("ended in an unknown way".into()),
     };
     if m.error.is_some() {
         m.status = RunStatus::Failed;
