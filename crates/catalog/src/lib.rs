@@ -109,8 +109,9 @@ pub struct Manifest {
     pub bytes_per_task_bound: u64,
     /// What each task takes of the OS limits, for a program that cannot say so itself (one
     /// in another language); a Rust program declares it in its code and answers `--needs`.
+    /// Read through `Implementation::needs`, which asks whichever declares it.
     #[serde(default)]
-    pub limits: Needs,
+    pub(crate) limits: Needs,
     /// Variables set for every command of it: building, running, its version.
     #[serde(default)]
     pub env: std::collections::BTreeMap<String, String>,

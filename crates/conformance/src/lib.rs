@@ -204,7 +204,7 @@ pub fn tasks_cost_memory_above_the_bare_runtime(implementation: &Implementation)
     // 0 tasks reads 2,138,112 to 2,289,664 B, from address-space randomisation alone (with
     // it off, `setarch -R`, every run reads 2108 KiB). An OS thread costs a stack page at
     // least, so a few thousand show.
-    let tasks: u64 = match implementation.manifest.limits.threads_per_task {
+    let tasks: u64 = match implementation.needs().threads_per_task {
         0 => 20_000,
         _ => 2_000,
     };
@@ -341,7 +341,7 @@ const REACHING_TIMEOUT: Duration = Duration::from_secs(600);
 /// command that raises it, or the kernel's ceiling), else a failed run with the runtime's own
 /// words. A limit raised past what such a program can reach in time is left out, and said so.
 pub fn os_limits_are_reported(implementation: &Implementation) -> Checked {
-    let limits = &implementation.manifest.limits;
+    let limits = implementation.needs();
     let self_report = implementation.manifest.self_report;
     let (pid_max, max_map_count) = (sysctl("kernel.pid_max"), sysctl("vm.max_map_count"));
     // The fewest tasks past each limit that the implementation's tasks take a share of.
