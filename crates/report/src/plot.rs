@@ -322,7 +322,13 @@ impl BarChart {
             .map(|bar| text_width(&bar.label, FONT))
             .fold(0.0, f64::max);
         let left = 16.0 + label_width + 10.0;
-        let right = WIDTH - 16.0 - text_width("99,999.9", FONT) - 8.0;
+        // Room at the right for the widest value written after its bar, its note with it.
+        let value_width = bars
+            .iter()
+            .filter(|bar| !bar.parts.is_empty())
+            .map(|bar| text_width(&value_text(bar), FONT))
+            .fold(text_width("99,999.9", FONT), f64::max);
+        let right = WIDTH - 16.0 - value_width - 8.0;
         let legend = self.legend(left);
         let mut top = 52.0 + if legend.1 { 22.0 } else { 0.0 };
         let mut panels = Group::new();
@@ -430,11 +436,7 @@ impl BarChart {
             group = group.add(marker.draw(at, middle, 9.0, "white", "black"));
             marks.push(at);
         }
-        let value = format!("{:.1}", bar.total());
-        let value = match &bar.note {
-            Some(note) => format!("{value} ({note})"),
-            None => value,
-        };
+        let value = value_text(bar);
         // The value right after its bar, moved past a mark only where it would cover one: a
         // mark far beyond the bar (a published figure ten times ours) leaves it at the bar.
         let width = text_width(&value, FONT);
@@ -446,6 +448,15 @@ impl BarChart {
             }
         }
         group.add(text(start, middle + 4.0, FONT, "start", &value))
+    }
+}
+
+/// What is written after a bar: its value, and its note where it has one.
+fn value_text(bar: &Bar) -> String {
+    let value = format!("{:.1}", bar.total());
+    match &bar.note {
+        Some(note) => format!("{value} ({note})"),
+        None => value,
     }
 }
 
