@@ -654,18 +654,23 @@ impl Implementation {
     }
 
     /// What each of its tasks takes of the OS limits: as its program declares it (`--needs`,
-    /// asked of the built program once), or as its manifest's `[limits]` does for a program
-    /// that cannot say. Before it is built, a harness program is taken to need nothing.
+    /// asked of the built program once it answers), or as its manifest's `[limits]` does for
+    /// a program that cannot say. A harness program not built yet is taken to need nothing,
+    /// and asked again next time.
     pub fn needs(&self) -> Needs {
         if !self.manifest.self_report {
             return self.manifest.limits;
         }
-        *self.needs.get_or_init(|| {
-            let mut command = self.expand(&self.manifest.run);
-            command.push("--needs".into());
-            let said = output(&command, &self.root, &self.environment()).unwrap_or_default();
-            serde_json::from_str(said.trim()).unwrap_or_default()
-        })
+        if let Some(needs) = self.needs.get() {
+            return *needs;
+        }
+        let mut command = self.expand(&self.manifest.run);
+        command.push("--needs".into());
+        let said = output(&command, &self.root, &self.environment()).ok();
+        match said.and_then(|said| serde_json::from_str::<Needs>(said.trim()).ok()) {
+            Some(needs) => *self.needs.get_or_init(|| needs),
+            None => Needs::default(),
+        }
     }
 }
 
@@ -943,6 +948,23 @@ mappings_per_task = 2
         let tokio = found.iter().find(|i| i.name() == "tokio").unwrap();
         tokio.build().unwrap();
         assert_eq!(tokio.needs(), Needs::default());
+    }
+
+    #[test]
+    fn a_program_not_built_yet_is_asked_its_needs_again_once_built() {
+        let root = tempfile::tempdir().unwrap();
+        let stated = PEER
+            .replace(
+                "[limits]\nthreads_per_task = 1\nmappings_per_task = 2\n",
+                "",
+            )
+            .replace("install = ", "self_report = true\ninstall = ");
+        write(root.path(), "peers/echo", &stated);
+        let echo = &discover(root.path()).unwrap()[0];
+        assert_eq!(echo.needs(), Needs::default(), "no program yet");
+        let answer = r#"echo '{"threads_per_task":1,"mappings_per_task":4,"io_uring":false}'"#;
+        std::fs::write(root.path().join("peers/echo/run.sh"), answer).unwrap();
+        assert_eq!(echo.needs(), harness::limits::OS_THREAD);
     }
 
     #[test]
