@@ -3,7 +3,7 @@
 //! it with its base's marker; in a line chart each series also has a dash of its own.
 
 use crate::plot::{
-    Bar, BarChart, Event, LineChart, Mark, Marker, Part, Scale, Series, Style, DASHES,
+    ys, Bar, BarChart, Event, LineChart, Mark, Marker, Part, Scale, Series, Style, DASHES,
 };
 use crate::published::Published;
 use crate::summary::{Cell, Summary};
@@ -361,19 +361,10 @@ fn against_tasks(
                 (true, true) => format!("{} ({})", summary.label(implementation), axis.when_none),
                 (true, false) => format!("{} (no run succeeded)", summary.label(implementation)),
             };
-            Series {
-                label,
-                style: styles[implementation].clone(),
-                points,
-                marked: true,
-                events: Vec::new(),
-            }
+            Series::marked(label, styles[implementation].clone(), points)
         })
         .collect();
-    let ys: Vec<f64> = series
-        .iter()
-        .flat_map(|s| s.points.iter().map(|p| p.1))
-        .collect();
+    let ys = ys(&series);
     let low = ys.iter().copied().fold(f64::INFINITY, f64::min);
     let high = ys.iter().copied().fold(0.0, f64::max);
     let least = summary.tasks.first().copied().unwrap_or(1).max(1) as f64;
@@ -469,19 +460,11 @@ fn workers_lines(
                     Some((count as f64, bytes_per_task(cell, tasks)?))
                 })
                 .collect();
-            (!points.is_empty()).then(|| Series {
-                label: summary.label(name),
-                style: styles[name].clone(),
-                points,
-                marked: true,
-                events: Vec::new(),
-            })
+            (!points.is_empty())
+                .then(|| Series::marked(summary.label(name), styles[name].clone(), points))
         })
         .collect();
-    let ys: Vec<f64> = series
-        .iter()
-        .flat_map(|s| s.points.iter().map(|p| p.1))
-        .collect();
+    let ys = ys(&series);
     let chart = LineChart {
         title: format!(
             "Bytes per task against worker threads at {}",

@@ -506,6 +506,27 @@ pub struct Series {
     pub events: Vec<Event>,
 }
 
+impl Series {
+    /// A line through a few points, each with the series' marker, and no events.
+    pub fn marked(label: String, style: Style, points: Vec<(f64, f64)>) -> Series {
+        Series {
+            label,
+            style,
+            points,
+            marked: true,
+            events: Vec::new(),
+        }
+    }
+}
+
+/// Every vertical value of `series`.
+pub fn ys(series: &[Series]) -> Vec<f64> {
+    series
+        .iter()
+        .flat_map(|s| s.points.iter().map(|p| p.1))
+        .collect()
+}
+
 /// Lines against a horizontal and a vertical axis, with the legend beside the data.
 #[derive(Debug, Clone)]
 pub struct LineChart {
