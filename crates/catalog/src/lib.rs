@@ -226,8 +226,6 @@ pub struct Implementation {
     pub manifest: Manifest,
     /// Its folder.
     pub dir: PathBuf,
-    /// Where that folder is.
-    pub folder: Folder,
     root: PathBuf,
     /// What its built program said of its needs, once asked.
     needs: std::sync::OnceLock<Needs>,
@@ -262,7 +260,6 @@ pub fn discover(root: &Path) -> Result<Vec<Implementation>, Error> {
             found.push(Implementation {
                 manifest,
                 dir,
-                folder: kind,
                 root: root.to_path_buf(),
                 needs: std::sync::OnceLock::new(),
             });
@@ -328,7 +325,7 @@ fn with_defaults(mut stated: toml::Table, defaults: toml::Table) -> toml::Table 
 
 /// Where an implementation's folder is, which decides what its manifest may leave out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Folder {
+enum Folder {
     /// `crates/bench-<name>`: a Rust crate of the workspace.
     Crate,
     /// `versions/<name>`: a Rust crate in a workspace of its own, whose lock holds other
@@ -900,10 +897,8 @@ mappings_per_task = 2
         std::fs::write(&program, "fn main() {}").unwrap();
         let found = discover(root.path()).unwrap();
         let version = &found[0];
-        assert_eq!(
-            (version.name(), version.folder),
-            ("demo-0-9", Folder::Version)
-        );
+        // Its kind of folder shows in its defaults: built from its own manifest, below.
+        assert_eq!(version.name(), "demo-0-9");
         let manifest = &version.manifest;
         let build = version.expand(&manifest.build[0]).join(" ");
         let dir = root.path().join("versions/demo-0-9");
