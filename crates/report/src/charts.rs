@@ -206,13 +206,7 @@ fn peak_bars(
             let alive = cell.is_none_or(|cell| cell.ok().all(|m| m.all_alive != Some(false)));
             Bar {
                 label: summary.label(implementation),
-                parts: peak
-                    .map(|value| Part {
-                        value,
-                        color: styles[implementation].color.clone(),
-                    })
-                    .into_iter()
-                    .collect(),
+                parts: one_part(peak, &styles[implementation]),
                 range,
                 note: match (peak, alive) {
                     (None, _) => Some(short_reason(cell)),
@@ -384,6 +378,15 @@ fn against_tasks(
     }
 }
 
+/// A bar of one part in the implementation's colour, or none where it has no figure.
+fn one_part(value: Option<f64>, style: &Style) -> Vec<Part> {
+    let part = value.map(|value| Part {
+        value,
+        color: style.color.clone(),
+    });
+    part.into_iter().collect()
+}
+
 /// A cell's median peak over its task count, in bytes.
 fn bytes_per_task(cell: Option<&Cell>, tasks: usize) -> Option<f64> {
     Some(cell?.median(|m| m.peak_rss_bytes.map(|b| b as f64))? / tasks as f64)
@@ -410,13 +413,7 @@ fn releases_bars(summary: &Summary, styles: &BTreeMap<String, Style>) -> Option<
             let value = bytes_per_task(cell, tasks);
             Bar {
                 label: format!("{} ({})", summary.label(name), summary.version(name)),
-                parts: value
-                    .map(|value| Part {
-                        value,
-                        color: styles[name].color.clone(),
-                    })
-                    .into_iter()
-                    .collect(),
+                parts: one_part(value, &styles[name]),
                 range: None,
                 note: value.is_none().then(|| short_reason(cell)),
                 marks: Vec::new(),
