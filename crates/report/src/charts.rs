@@ -7,7 +7,9 @@ use crate::plot::{
 };
 use crate::published::Published;
 use crate::summary::{Cell, Summary};
+use results::format::MIB;
 use results::format::{mib, thousands};
+use results::metric::{CGROUP_TOTAL, KERNEL_PART, PEAK_RSS, SPAWN};
 use results::Status;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -135,7 +137,7 @@ fn against_tasks_charts(summary: &Summary, styles: &BTreeMap<String, Style>) -> 
         subtitle: "medians over the runs of each cell that succeeded",
         when_none: "no run succeeded",
     };
-    let peak = against_tasks(summary, styles, &peak, |cell| cell.peak_mib());
+    let peak = against_tasks(summary, styles, &peak, |cell| cell.median(&PEAK_RSS));
     // The meter stamps events as it reads them: a launch quicker than its reading reads 0,
     // which a log axis cannot place.
     let launch = Axis {
@@ -146,7 +148,7 @@ fn against_tasks_charts(summary: &Summary, styles: &BTreeMap<String, Style>) -> 
         when_none: "no launch long enough to time",
     };
     let launch = against_tasks(summary, styles, &launch, |cell| {
-        cell.median(|m| m.spawn_s).filter(|s| *s > 0.0)
+        cell.median(&SPAWN).filter(|s| *s > 0.0)
     });
     vec![
         (
@@ -199,10 +201,10 @@ fn peak_bars(
         .iter()
         .map(|implementation| {
             let cell = summary.cell(implementation, tasks);
-            let peak = cell.and_then(Cell::peak_mib);
+            let peak = cell.and_then(|cell| cell.median(&PEAK_RSS));
             let range = cell
                 .filter(|cell| cell.ok().count() > 1)
-                .and_then(Cell::peak_mib_range);
+                .and_then(|cell| cell.range(&PEAK_RSS));
             let alive = cell.is_none_or(|cell| cell.ok().all(|m| m.all_alive != Some(false)));
             Bar {
                 label: summary.label(implementation),
@@ -258,7 +260,7 @@ fn kernel_chart_tasks(summary: &Summary) -> Option<usize> {
         summary.implementations.iter().any(|implementation| {
             summary
                 .cell(implementation, tasks)
-                .is_some_and(|cell| cell.kernel_mib().is_some())
+                .is_some_and(|cell| cell.median(&KERNEL_PART).is_some())
         })
     };
     match has_kernel(10_000) {
@@ -276,7 +278,8 @@ fn kernel_bars(summary: &Summary, styles: &BTreeMap<String, Style>, tasks: usize
         .iter()
         .map(|implementation| {
             let cell = summary.cell(implementation, tasks);
-            let figures = cell.and_then(|cell| Some((cell.total_mib()?, cell.kernel_mib()?)));
+            let figures = cell
+                .and_then(|cell| Some((cell.median(&CGROUP_TOTAL)?, cell.median(&KERNEL_PART)?)));
             let parts = match figures {
                 Some((total, kernel)) => vec![
                     Part {
@@ -389,7 +392,7 @@ fn one_part(value: Option<f64>, style: &Style) -> Vec<Part> {
 
 /// A cell's median peak over its task count, in bytes.
 fn bytes_per_task(cell: Option<&Cell>, tasks: usize) -> Option<f64> {
-    Some(cell?.median(|m| m.peak_rss_bytes.map(|b| b as f64))? / tasks as f64)
+    Some(cell?.median(&PEAK_RSS)? * MIB / tasks as f64)
 }
 
 /// What a task costs at each release of each runtime the run built against other releases,

@@ -6,7 +6,8 @@
 use crate::published::Published;
 use crate::summary::{Cell, Summary};
 use crate::table::{Align, Table};
-use results::format::{mib, thousands, workers};
+use results::format::{thousands, workers};
+use results::metric::{CGROUP_TOTAL, PEAK_RSS, RU_MAXRSS};
 
 /// One line of a runtime's table: what the figure is, the figure as written, and the figure
 /// in MiB for the ratio.
@@ -59,7 +60,11 @@ fn runtime_table(summary: &Summary, published: &Published, name: &str) -> Option
             .sources
             .iter()
             .any(|s| s.figure(name, tasks).is_some());
-        theirs && summary.cell(name, tasks).and_then(Cell::peak_mib).is_some()
+        theirs
+            && summary
+                .cell(name, tasks)
+                .and_then(|cell| cell.median(&PEAK_RSS))
+                .is_some()
     })?;
     let counts: Vec<u32> = summary
         .worker_counts()
@@ -82,7 +87,9 @@ fn runtime_table(summary: &Summary, published: &Published, name: &str) -> Option
     let by_release: Vec<Figure> = std::iter::once(name)
         .chain(releases.iter().copied())
         .map(|release| {
-            let peak = summary.cell(release, tasks).and_then(Cell::peak_mib);
+            let peak = summary
+                .cell(release, tasks)
+                .and_then(|cell| cell.median(&PEAK_RSS));
             Figure::ours(format!("ours, {}", label(release)), peak)
         })
         .collect();
@@ -91,7 +98,7 @@ fn runtime_table(summary: &Summary, published: &Published, name: &str) -> Option
         .map(|&count| {
             let peak = summary
                 .workers_cell(name, tasks, count)
-                .and_then(Cell::peak_mib);
+                .and_then(|cell| cell.median(&PEAK_RSS));
             Figure::ours(format!("ours, {}, {}", label(name), workers(count)), peak)
         })
         .collect();
@@ -104,7 +111,7 @@ fn runtime_table(summary: &Summary, published: &Published, name: &str) -> Option
         ("peak".to_string(), Align::Right),
         ("over ours today".to_string(), Align::Right),
     ]);
-    let ours = today.peak_mib()?;
+    let ours = today.median(&PEAK_RSS)?;
     let groups = [&by_release, &by_workers, &by_reading];
     for figure in published_figures.chain(groups.into_iter().flatten().cloned()) {
         let ratio = figure
@@ -131,11 +138,11 @@ fn runtime_table(summary: &Summary, published: &Published, name: &str) -> Option
 /// Ours at today's release read three ways: the resident high-water mark the tables show,
 /// `ru_maxrss` as GNU time reports it, and everything the cgroup counted.
 fn readings(cell: &Cell, label: &str) -> Vec<Figure> {
-    let ru_maxrss = cell.median(|m| m.ru_maxrss_bytes.map(mib));
+    let ru_maxrss = cell.median(&RU_MAXRSS);
     vec![
         Figure::ours(
             format!("ours, {label}, read as VmHWM (the tables' figure)"),
-            cell.peak_mib(),
+            cell.median(&PEAK_RSS),
         ),
         Figure::ours(
             format!("ours, {label}, read as ru_maxrss (GNU time's)"),
@@ -143,7 +150,7 @@ fn readings(cell: &Cell, label: &str) -> Vec<Figure> {
         ),
         Figure::ours(
             format!("ours, {label}, read as the cgroup's total (the kernel's share with it)"),
-            cell.total_mib(),
+            cell.median(&CGROUP_TOTAL),
         ),
     ]
 }

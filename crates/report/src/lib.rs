@@ -47,23 +47,66 @@ pub fn render(dir: &Path) -> Result<PathBuf, Error> {
 /// The README's results section lies between these markers.
 pub const README_MARKERS: (&str, &str) = ("<!-- results:begin -->", "<!-- results:end -->");
 
-/// Rewrites the results section of `readme` from the results in `dir`.
+/// The README's table of the figures of a row lies between these markers.
+pub const FIGURES_MARKERS: (&str, &str) = ("<!-- figures:begin -->", "<!-- figures:end -->");
+
+/// Rewrites the results section of `readme` from the results in `dir`, and its table of
+/// figures from their declarations.
 pub fn update_readme(dir: &Path, readme: &Path) -> Result<(), Error> {
     let results = results::jsonl::read(dir)?;
     let summary = summary::Summary::new(&results);
     let text = std::fs::read_to_string(readme)
         .map_err(|e| Error::Input(format!("cannot read README '{}': {e}", readme.display())))?;
-    let (begin, end) = README_MARKERS;
-    let missing = || {
-        Error::Input(format!(
-            "README '{}' has no '{begin}' ... '{end}' section",
-            readme.display()
-        ))
-    };
-    let (head, rest) = text.split_once(begin).ok_or_else(missing)?;
-    let (_, tail) = rest.split_once(end).ok_or_else(missing)?;
     let section = markdown::readme_section(&results, &summary, &dir.display().to_string());
-    let updated = format!("{head}{begin}\n{section}{end}{tail}");
-    std::fs::write(readme, updated)
+    let text = replace_section(&text, README_MARKERS, &section)
+        .and_then(|text| replace_section(&text, FIGURES_MARKERS, &markdown::figures_table()))
+        .map_err(|(begin, end)| {
+            Error::Input(format!(
+                "README '{}' has no '{begin}' ... '{end}' section",
+                readme.display()
+            ))
+        })?;
+    std::fs::write(readme, text)
         .map_err(|e| Error::Output(format!("cannot write {}: {e}", readme.display())))
+}
+
+/// `text` with what lies between `markers` replaced by `section`, or the markers it lacks.
+pub fn replace_section<'m>(
+    text: &str,
+    markers: (&'m str, &'m str),
+    section: &str,
+) -> Result<String, (&'m str, &'m str)> {
+    let (begin, end) = markers;
+    let (head, rest) = text.split_once(begin).ok_or(markers)?;
+    let (_, tail) = rest.split_once(end).ok_or(markers)?;
+    Ok(format!("{head}{begin}\n{section}{end}{tail}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The README's table of figures is the one their declarations make: a figure added or
+    /// changed in `crates/results/src/metric.rs` shows in the docs.
+    #[test]
+    fn the_readmes_table_of_figures_is_made_from_their_declarations() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md");
+        let readme = std::fs::read_to_string(path).unwrap();
+        let current = replace_section(&readme, FIGURES_MARKERS, &markdown::figures_table());
+        assert!(
+            current.as_ref() == Ok(&readme),
+            "README.md's table of figures is not made from crates/results/src/metric.rs: run \
+             `cargo run -p report -- results/<the run it shows> --readme README.md`"
+        );
+    }
+
+    #[test]
+    fn a_section_is_replaced_between_its_markers_or_its_markers_are_named() {
+        let markers = ("<a>", "</a>");
+        assert_eq!(
+            replace_section("x<a>old</a>y", markers, "new\n"),
+            Ok("x<a>\nnew\n</a>y".to_string())
+        );
+        assert_eq!(replace_section("x<a>old", markers, ""), Err(markers));
+    }
 }

@@ -7,8 +7,12 @@ use crate::launch::{LaunchCost, KINDS};
 use crate::published::Published;
 use crate::summary::{Cell, Summary};
 use crate::table::{Align, Table};
-use results::format::{mib, seconds, thousands};
-use results::{Results, Status};
+use results::format::thousands;
+use results::metric::{
+    Unit, CGROUP_TOTAL, HEAP_ALLOCATIONS, HEAP_LIVE, HEAP_PEAK_LIVE, KERNEL_PART, PAGE_TABLES,
+    PEAK_RSS, SELF_PEAK_RSS, SPAWN, THREADS, WALL,
+};
+use results::{Metric, Results, Status};
 use std::fmt::Write;
 
 /// Footnotes that say why a cell failed, was skipped or is to be read with care.
@@ -49,7 +53,7 @@ fn cell_text(label: &str, tasks: usize, cell: Option<&Cell>, notes: &mut Notes) 
         return "–".into();
     };
     let where_ = format!("{label} at {} tasks", thousands(tasks));
-    let mut text = match (cell.peak_mib(), cell.peak_mib_range()) {
+    let mut text = match (cell.median(&PEAK_RSS), cell.range(&PEAK_RSS)) {
         (Some(peak), Some((low, high))) if high - low > RANGE_SHOWN * peak => {
             format!("{peak:.1} ({low:.1}–{high:.1})")
         }
@@ -87,8 +91,8 @@ fn cell_text(label: &str, tasks: usize, cell: Option<&Cell>, notes: &mut Notes) 
 
 /// The total the cgroup counted at a count, with the kernel's part as a share of it.
 fn total_text(cell: &Cell) -> Option<String> {
-    let total = cell.total_mib()?;
-    Some(match cell.kernel_mib() {
+    let total = cell.median(&CGROUP_TOTAL)?;
+    Some(match cell.median(&KERNEL_PART) {
         Some(kernel) if total > 0.0 => {
             format!("{total:.1} ({:.0}% kernel)", 100.0 * kernel / total)
         }
@@ -167,13 +171,13 @@ fn peak_row(summary: &Summary, implementation: &str, notes: &mut Notes) -> Vec<S
         ));
     }
     let slope = summary
-        .bytes_per_task(implementation)
+        .per_task(implementation, &PEAK_RSS)
         .map_or("–".into(), |b| format!("{b:.0}"));
     let (total, launch, wall) = match summary.largest_ok(implementation) {
         Some((tasks, cell)) => {
             let at = thousands(tasks);
-            let launch = cell.median(|m| m.spawn_s).map_or("–".into(), seconds);
-            let wall = cell.median(|m| m.wall_s).map_or("–".into(), seconds);
+            let launch = SPAWN.show(cell.median(&SPAWN));
+            let wall = WALL.show(cell.median(&WALL));
             let total = total_text(cell).map_or("–".into(), |t| format!("{t} ({at})"));
             (total, format!("{launch} ({at})"), format!("{wall} ({at})"))
         }
@@ -204,15 +208,13 @@ fn kernel_section(results: &Results, summary: &Summary) -> String {
          in the process's resident memory but not in its cgroup.\n",
         results.env.meter.cgroup.as_deref().unwrap_or("cgroup")
     );
-    let mut table = Table::new([
-        ("implementation", Align::Left),
-        ("tasks", Align::Right),
-        ("peak resident", Align::Right),
-        ("page tables", Align::Right),
-        ("cgroup total", Align::Right),
-        ("of which kernel", Align::Right),
-        ("kernel share", Align::Right),
-    ]);
+    let figures = KERNEL_COLUMNS.map(|metric| (metric.heading, Align::Right));
+    let mut table = Table::new(
+        [("implementation", Align::Left), ("tasks", Align::Right)]
+            .into_iter()
+            .chain(figures)
+            .chain([("kernel share", Align::Right)]),
+    );
     for implementation in &summary.implementations {
         for &tasks in summary.tasks.iter().filter(|&&t| t >= 10_000) {
             if let Some(row) = kernel_row(summary, implementation, tasks) {
@@ -230,23 +232,21 @@ fn kernel_section(results: &Results, summary: &Summary) -> String {
     md
 }
 
+/// The figures of the kernel table, each a column.
+const KERNEL_COLUMNS: [&Metric; 4] = [&PEAK_RSS, &PAGE_TABLES, &CGROUP_TOTAL, &KERNEL_PART];
+
 /// One cell's row of the kernel table, where it has both the process's and the cgroup's peak.
 fn kernel_row(summary: &Summary, implementation: &str, tasks: usize) -> Option<Vec<String>> {
     let cell = summary.cell(implementation, tasks)?;
-    let (peak, total) = (cell.peak_mib()?, cell.total_mib()?);
-    let tables = cell.median(|m| m.page_tables_bytes.map(mib));
-    let kernel = cell.kernel_mib();
-    let fmt = |v: Option<f64>| v.map_or("–".into(), |v| format!("{v:.1}"));
+    cell.median(&PEAK_RSS)?;
+    let total = cell.median(&CGROUP_TOTAL)?;
+    let kernel = cell.median(&KERNEL_PART);
     let share = kernel.map_or("–".into(), |k| format!("{:.0}%", 100.0 * k / total));
-    Some(vec![
-        summary.label(implementation),
-        thousands(tasks),
-        format!("{peak:.1}"),
-        fmt(tables),
-        format!("{total:.1}"),
-        fmt(kernel),
-        share,
-    ])
+    let figures = KERNEL_COLUMNS.map(|metric| metric.show(cell.median(metric)));
+    let mut row = vec![summary.label(implementation), thousands(tasks)];
+    row.extend(figures);
+    row.push(share);
+    Some(row)
 }
 
 /// Bytes per task with the kernel's, beside the process's own.
@@ -259,8 +259,8 @@ fn total_slopes(summary: &Summary) -> Option<String> {
     ]);
     for implementation in &summary.implementations {
         let (Some(total), Some(own)) = (
-            summary.total_bytes_per_task(implementation),
-            summary.bytes_per_task(implementation),
+            summary.per_task(implementation, &CGROUP_TOTAL),
+            summary.per_task(implementation, &PEAK_RSS),
         ) else {
             continue;
         };
@@ -281,8 +281,8 @@ fn readings_section(results: &Results, summary: &Summary) -> Option<String> {
         .iter()
         .filter(|row| row.is_ok())
         .filter_map(|row| {
-            let outside = row.measurement.peak_rss_bytes? as f64;
-            let inside = row.self_peak_rss_bytes? as f64;
+            let outside = PEAK_RSS.of(row)?;
+            let inside = SELF_PEAK_RSS.of(row)?;
             Some((row, outside, inside))
         })
         .collect();
@@ -323,6 +323,23 @@ fn readings_section(results: &Results, summary: &Summary) -> Option<String> {
          spawned, at every 1,024th join and at the end); the meter reads it from outside. \
          The largest difference between the two over each implementation's runs:\n\n{table}\n"
     ))
+}
+
+/// The README's table of the figures a row carries, from their declarations.
+pub fn figures_table() -> String {
+    let mut table = Table::new([
+        ("field", Align::Left),
+        ("unit", Align::Left),
+        ("where it comes from", Align::Left),
+    ]);
+    for metric in results::metric::ALL {
+        table.push(vec![
+            format!("`{}`", metric.field),
+            metric.unit.name().to_string(),
+            metric.source.to_string(),
+        ]);
+    }
+    table.to_string()
 }
 
 /// The results section of the README: where and how the run was made, its table, and the
@@ -511,17 +528,25 @@ fn flatten(
     rows
 }
 
+/// The counting build's figures, each a column of the memory table.
+const HEAP_COLUMNS: [&Metric; 3] = [&HEAP_ALLOCATIONS, &HEAP_LIVE, &HEAP_PEAK_LIVE];
+
 /// Where each task's memory goes: the heap that spawning left live, in how many allocations,
 /// from the build that counts them, beside the resident bytes per task of the default build.
 fn memory_section(summary: &Summary) -> Option<String> {
-    let mut table = Table::new([
-        ("implementation", Align::Left),
-        ("tasks", Align::Right),
-        ("allocations/task", Align::Right),
-        ("live heap B/task", Align::Right),
-        ("peak live heap B/task", Align::Right),
-        ("resident B/task", Align::Right),
-    ]);
+    let headings = HEAP_COLUMNS.map(|metric| match metric.unit {
+        Unit::Bytes => (format!("{} B/task", metric.heading), Align::Right),
+        _ => (format!("{}/task", metric.heading), Align::Right),
+    });
+    let mut table = Table::new(
+        [
+            ("implementation".to_string(), Align::Left),
+            ("tasks".to_string(), Align::Right),
+        ]
+        .into_iter()
+        .chain(headings)
+        .chain([("resident B/task".to_string(), Align::Right)]),
+    );
     let mut sentences = String::new();
     for implementation in &summary.implementations {
         let Some(row) = summary
@@ -530,14 +555,10 @@ fn memory_section(summary: &Summary) -> Option<String> {
         else {
             continue;
         };
-        let heap = row.heap.expect("counted rows have their heap");
         let tasks = row.cell_tasks.max(1) as f64;
-        let (allocations, live, peak) = (
-            heap.allocations as f64 / tasks,
-            heap.live_bytes as f64 / tasks,
-            heap.peak_live_bytes as f64 / tasks,
-        );
-        let resident = summary.bytes_per_task(implementation);
+        let [allocations, live, peak] =
+            HEAP_COLUMNS.map(|metric| metric.of(row).unwrap_or_default() / tasks);
+        let resident = summary.per_task(implementation, &PEAK_RSS);
         let label = summary.label(implementation);
         table.push(vec![
             label.clone(),
@@ -637,18 +658,24 @@ fn fidelity_row(
 ) -> Vec<String> {
     let label = summary.label(implementation);
     let ours = summary.cell(implementation, tasks);
-    let figure = |cell: Option<&Cell>| match cell.and_then(Cell::peak_mib) {
+    let figure = |cell: Option<&Cell>| match cell.and_then(|cell| cell.median(&PEAK_RSS)) {
         Some(peak) => format!("{peak:.1}"),
         None => "–".into(),
     };
     let runs = |cell: Option<&Cell>| cell.map_or(0, |c| c.ok().count()).to_string();
-    let ratio = match (ours.and_then(Cell::peak_mib), theirs.peak_mib()) {
+    let ratio = match (
+        ours.and_then(|cell| cell.median(&PEAK_RSS)),
+        theirs.median(&PEAK_RSS),
+    ) {
         (Some(ours), Some(theirs)) => Some(ours / theirs),
         _ => None,
     };
     let mut ratio_text = ratio.map_or("–".into(), |r| format!("{r:.2}"));
     if ratio.is_some_and(|r| r > FIDELITY_LIMIT) {
-        let ranges = (ours.and_then(Cell::peak_mib_range), theirs.peak_mib_range());
+        let ranges = (
+            ours.and_then(|cell| cell.range(&PEAK_RSS)),
+            theirs.range(&PEAK_RSS),
+        );
         ratio_text += &notes.mark(match (&program.difference, ranges) {
             (Some(why), _) => format!("{label}: on purpose: {why}."),
             // Medians of a few runs apart while the runs themselves are not: the programs'
@@ -735,9 +762,9 @@ fn peak_and_threads(cell: Option<&Cell>) -> String {
     let Some(cell) = cell else {
         return "–".into();
     };
-    let threads = cell.ok().filter_map(|m| m.threads).max();
-    match (cell.peak_mib(), threads) {
-        (Some(peak), Some(threads)) => format!("{peak:.1} ({threads})"),
+    let threads = cell.most(&THREADS);
+    match (cell.median(&PEAK_RSS), threads) {
+        (Some(peak), Some(threads)) => format!("{peak:.1} ({threads:.0})"),
         (Some(peak), None) => format!("{peak:.1}"),
         _ => "–".into(),
     }
@@ -786,7 +813,7 @@ fn beside_published(summary: &Summary, published: &Published) -> String {
         let cells = counts.iter().map(|&tasks| {
             let ours = summary
                 .cell(implementation, tasks)
-                .and_then(|cell| cell.peak_mib())
+                .and_then(|cell| cell.median(&PEAK_RSS))
                 .map_or("–".into(), |p| format!("{p:.1}"));
             format!("{ours} · {}", theirs(tasks).join(" · "))
         });

@@ -1,9 +1,9 @@
 //! The results grouped into the article's table: one cell per implementation and task count,
 //! with the repeats of that cell inside it.
 
-use results::format::mib;
+use results::metric::PEAK_RSS;
 use results::stats::{fit_line, median};
-use results::{Measurement, Results, Row};
+use results::{Measurement, Metric, Results, Row};
 use std::collections::BTreeMap;
 
 /// The repeats of one implementation at one task count.
@@ -29,37 +29,31 @@ impl<'a> Cell<'a> {
             .map(|row| &row.measurement)
     }
 
-    /// The median over the successful repeats of `value`, where they have it.
-    pub fn median(&self, value: impl Fn(&Measurement) -> Option<f64>) -> Option<f64> {
-        median(&self.ok().filter_map(value).collect::<Vec<_>>())
+    /// The median of `metric` over the successful repeats that have it, as a table shows it
+    /// (bytes in MiB).
+    pub fn median(&self, metric: &Metric) -> Option<f64> {
+        median(&self.shown(metric).collect::<Vec<_>>())
     }
 
-    pub fn peak_mib(&self) -> Option<f64> {
-        self.median(peak_mib)
-    }
-
-    /// The lowest and highest peak over the successful repeats.
-    pub fn peak_mib_range(&self) -> Option<(f64, f64)> {
-        let peaks = self.ok().filter_map(peak_mib);
-        peaks.fold(None, |range, peak| match range {
-            None => Some((peak, peak)),
-            Some((low, high)) => Some((f64::min(low, peak), f64::max(high, peak))),
+    /// The lowest and highest of `metric` over the successful repeats, as shown.
+    pub fn range(&self, metric: &Metric) -> Option<(f64, f64)> {
+        self.shown(metric).fold(None, |range, value| match range {
+            None => Some((value, value)),
+            Some((low, high)) => Some((f64::min(low, value), f64::max(high, value))),
         })
     }
 
-    /// The median of the cgroup's peak (the program's memory and the kernel's), in MiB.
-    pub fn total_mib(&self) -> Option<f64> {
-        self.median(|m| Some(mib(m.kernel.as_ref()?.total_peak_bytes)))
+    /// The most of `metric` over the successful repeats, as shown.
+    pub fn most(&self, metric: &Metric) -> Option<f64> {
+        self.range(metric).map(|(_, high)| high)
     }
 
-    /// The median of the kernel's part, in MiB.
-    pub fn kernel_mib(&self) -> Option<f64> {
-        self.median(|m| Some(mib(m.kernel.as_ref()?.kernel_peak_bytes?)))
+    fn shown<'m>(&self, metric: &'m Metric) -> impl Iterator<Item = f64> + use<'a, '_, 'm> {
+        self.rows
+            .iter()
+            .filter(|row| row.is_ok())
+            .filter_map(|row| Some(metric.scaled(metric.of(row)?)))
     }
-}
-
-pub fn peak_mib(measurement: &Measurement) -> Option<f64> {
-    measurement.peak_rss_bytes.map(mib)
 }
 
 pub struct Summary<'a> {
@@ -231,30 +225,16 @@ impl<'a> Summary<'a> {
         from_env.or_else(from_rows).unwrap_or_default()
     }
 
-    /// The cost of one more task: the slope of the least-squares line of peak memory against
-    /// tasks, over every successful repeat of `runtime`.
-    pub fn bytes_per_task(&self, implementation: &str) -> Option<f64> {
-        self.slope(implementation, |m| m.peak_rss_bytes)
-    }
-
-    /// The same for everything the cgroup counted: the program's memory and the kernel's.
-    pub fn total_bytes_per_task(&self, implementation: &str) -> Option<f64> {
-        self.slope(implementation, |m| {
-            Some(m.kernel.as_ref()?.total_peak_bytes)
-        })
-    }
-
-    fn slope(
-        &self,
-        implementation: &str,
-        bytes: impl Fn(&Measurement) -> Option<u64>,
-    ) -> Option<f64> {
+    /// The cost of one more task in `metric` (bytes/task for a figure in bytes): the slope of
+    /// the least-squares line of it against tasks, over every successful repeat.
+    pub fn per_task(&self, implementation: &str, metric: &Metric) -> Option<f64> {
         let points: Vec<(f64, f64)> = self
             .tasks
             .iter()
             .filter_map(|&tasks| Some((tasks, self.cell(implementation, tasks)?)))
-            .flat_map(|(tasks, cell)| cell.ok().map(move |m| (tasks, m)))
-            .filter_map(|(tasks, m)| Some((tasks as f64, bytes(m)? as f64)))
+            .flat_map(|(tasks, cell)| cell.rows.iter().map(move |row| (tasks, row)))
+            .filter(|(_, row)| row.is_ok())
+            .filter_map(|(tasks, row)| Some((tasks as f64, metric.of(row)?)))
             .collect();
         fit_line(&points).map(|(_, slope)| slope)
     }
@@ -281,7 +261,7 @@ impl<'a> Summary<'a> {
     pub fn largest_ok(&self, implementation: &str) -> Option<(usize, &Cell<'a>)> {
         self.tasks.iter().rev().find_map(|&tasks| {
             let cell = self.cell(implementation, tasks)?;
-            cell.peak_mib().map(|_| (tasks, cell))
+            cell.median(&PEAK_RSS).map(|_| (tasks, cell))
         })
     }
 }
@@ -290,6 +270,7 @@ impl<'a> Summary<'a> {
 pub(crate) mod tests {
     use super::*;
     use results::format::MIB;
+    use results::metric::CGROUP_TOTAL;
     use results::{Kernel, Status};
 
     /// A row as the driver writes it, its peak in MiB.
@@ -335,8 +316,9 @@ pub(crate) mod tests {
         );
         assert_eq!(summary.tasks, [1, 1000]);
         let cell = summary.cell("tokio", 1000).unwrap();
-        assert_eq!(cell.peak_mib(), Some(6.0));
-        assert_eq!(cell.peak_mib_range(), Some((5.0, 9.0)));
+        assert_eq!(cell.median(&PEAK_RSS), Some(6.0));
+        assert_eq!(cell.range(&PEAK_RSS), Some((5.0, 9.0)));
+        assert_eq!(cell.most(&PEAK_RSS), Some(9.0));
         assert_eq!(cell.not_ok().count(), 1);
         assert!(summary.cell("tokio", 1).is_none());
         assert_eq!(summary.label("tokio"), "tokio");
@@ -360,12 +342,12 @@ pub(crate) mod tests {
             row("tokio", 10_000_000, 0.0, Status::Failed),
         ]);
         let summary = Summary::new(&results);
-        let slope = summary.bytes_per_task("tokio").unwrap();
+        let slope = summary.per_task("tokio", &PEAK_RSS).unwrap();
         assert!((slope - 450.0).abs() < 1.0, "{slope}");
-        let total = summary.total_bytes_per_task("tokio").unwrap();
+        let total = summary.per_task("tokio", &CGROUP_TOTAL).unwrap();
         assert!((total - 500.0).abs() < 1.0, "{total}");
         assert_eq!(summary.largest_ok("tokio").unwrap().0, 1_000_000);
         let one = self::results(vec![row("tokio", 1, 3.0, Status::Ok)]);
-        assert_eq!(Summary::new(&one).bytes_per_task("tokio"), None);
+        assert_eq!(Summary::new(&one).per_task("tokio", &PEAK_RSS), None);
     }
 }

@@ -9,6 +9,7 @@ pub mod fixtures;
 pub mod format;
 pub mod jsonl;
 pub mod measurement;
+pub mod metric;
 pub mod stats;
 pub mod timeline;
 
@@ -18,3 +19,4 @@ pub use harness::heap::HeapOfTasks;
 pub use harness::report::exit;
 pub use jsonl::{Results, Writer};
 pub use measurement::{Kernel, Measurement, Row, Status};
+pub use metric::Metric;
