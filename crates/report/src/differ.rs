@@ -54,18 +54,8 @@ pub fn section(summary: &Summary, published: &Published) -> Option<String> {
 
 /// One runtime's table at the largest task count with both a published figure and ours.
 fn runtime_table(summary: &Summary, published: &Published, name: &str) -> Option<String> {
+    let tasks = compared_tasks(summary, published, name)?;
     let releases = summary.releases_of(name);
-    let tasks = summary.tasks.iter().rev().copied().find(|&tasks| {
-        let theirs = published
-            .sources
-            .iter()
-            .any(|s| s.figure(name, tasks).is_some());
-        theirs
-            && summary
-                .cell(name, tasks)
-                .and_then(|cell| cell.median(&PEAK_RSS))
-                .is_some()
-    })?;
     let counts: Vec<u32> = summary
         .worker_counts()
         .into_iter()
@@ -76,49 +66,30 @@ fn runtime_table(summary: &Summary, published: &Published, name: &str) -> Option
     }
     let today = summary.cell(name, tasks)?;
     let label = |name: &str| format!("{} ({})", summary.label(name), summary.version(name));
-    let published_figures = published.sources.iter().filter_map(|source| {
-        let figure = source.figure(name, tasks)?;
-        Some(Figure {
-            what: format!("{}, published (another machine)", source.title),
-            shown: format!("{figure} {}", source.unit),
-            mib: Some(source.in_mib(figure)),
-        })
-    });
+    let peak = |cell: Option<&Cell>| cell.and_then(|cell| cell.median(&PEAK_RSS));
     let by_release: Vec<Figure> = std::iter::once(name)
         .chain(releases.iter().copied())
         .map(|release| {
-            let peak = summary
-                .cell(release, tasks)
-                .and_then(|cell| cell.median(&PEAK_RSS));
-            Figure::ours(format!("ours, {}", label(release)), peak)
+            let figure = peak(summary.cell(release, tasks));
+            Figure::ours(format!("ours, {}", label(release)), figure)
         })
         .collect();
     let by_workers: Vec<Figure> = counts
         .iter()
         .map(|&count| {
-            let peak = summary
-                .workers_cell(name, tasks, count)
-                .and_then(|cell| cell.median(&PEAK_RSS));
-            Figure::ours(format!("ours, {}, {}", label(name), workers(count)), peak)
+            let figure = peak(summary.workers_cell(name, tasks, count));
+            Figure::ours(format!("ours, {}, {}", label(name), workers(count)), figure)
         })
         .collect();
     let by_reading = readings(today, &label(name));
-    let mut table = Table::new([
-        (
-            format!("{} at {} tasks", summary.label(name), thousands(tasks)),
-            Align::Left,
-        ),
-        ("peak".to_string(), Align::Right),
-        ("over ours today".to_string(), Align::Right),
-    ]);
-    let ours = today.median(&PEAK_RSS)?;
-    let groups = [&by_release, &by_workers, &by_reading];
-    for figure in published_figures.chain(groups.into_iter().flatten().cloned()) {
-        let ratio = figure
-            .mib
-            .map_or("–".into(), |m| format!("{:.2}", m / ours));
-        table.push(vec![figure.what, figure.shown, ratio]);
-    }
+    let heading = format!("{} at {} tasks", summary.label(name), thousands(tasks));
+    let figures = published_figures(published, name, tasks).into_iter().chain(
+        [&by_release, &by_workers, &by_reading]
+            .into_iter()
+            .flatten()
+            .cloned(),
+    );
+    let table = over_ours(heading, figures, today.median(&PEAK_RSS)?);
     // Its own worker count is one of the worker counts.
     let own_and_set: Vec<Figure> = by_release[..1].iter().chain(&by_workers).cloned().collect();
     let spreads: Vec<String> = [
@@ -133,6 +104,47 @@ fn runtime_table(summary: &Summary, published: &Published, name: &str) -> Option
         "{table}\nSpread across {}.\n\n",
         spreads.join(", across ")
     ))
+}
+
+/// The largest task count at which the run has ours and a publication has a figure.
+fn compared_tasks(summary: &Summary, published: &Published, name: &str) -> Option<usize> {
+    summary.tasks.iter().rev().copied().find(|&tasks| {
+        let theirs = published
+            .sources
+            .iter()
+            .any(|s| s.figure(name, tasks).is_some());
+        let ours = summary.cell(name, tasks);
+        theirs && ours.and_then(|cell| cell.median(&PEAK_RSS)).is_some()
+    })
+}
+
+/// Each publication's figure of `name` at `tasks`.
+fn published_figures(published: &Published, name: &str, tasks: usize) -> Vec<Figure> {
+    let figures = published.sources.iter().filter_map(|source| {
+        let figure = source.figure(name, tasks)?;
+        Some(Figure {
+            what: format!("{}, published (another machine)", source.title),
+            shown: format!("{figure} {}", source.unit),
+            mib: Some(source.in_mib(figure)),
+        })
+    });
+    figures.collect()
+}
+
+/// A table of `figures`, each beside its ratio to `ours` (MiB).
+fn over_ours(heading: String, figures: impl Iterator<Item = Figure>, ours: f64) -> Table {
+    let mut table = Table::new([
+        (heading, Align::Left),
+        ("peak".to_string(), Align::Right),
+        ("over ours today".to_string(), Align::Right),
+    ]);
+    for figure in figures {
+        let ratio = figure
+            .mib
+            .map_or("–".into(), |m| format!("{:.2}", m / ours));
+        table.push(vec![figure.what, figure.shown, ratio]);
+    }
+    table
 }
 
 /// Ours at today's release read three ways: the resident high-water mark the tables show,

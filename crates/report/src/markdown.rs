@@ -658,44 +658,15 @@ fn fidelity_row(
 ) -> Vec<String> {
     let label = summary.label(implementation);
     let ours = summary.cell(implementation, tasks);
-    let figure = |cell: Option<&Cell>| match cell.and_then(|cell| cell.median(&PEAK_RSS)) {
-        Some(peak) => format!("{peak:.1}"),
-        None => "–".into(),
-    };
+    let median = |cell: Option<&Cell>| cell.and_then(|cell| cell.median(&PEAK_RSS));
     let runs = |cell: Option<&Cell>| cell.map_or(0, |c| c.ok().count()).to_string();
-    let ratio = match (
-        ours.and_then(|cell| cell.median(&PEAK_RSS)),
-        theirs.median(&PEAK_RSS),
-    ) {
-        (Some(ours), Some(theirs)) => Some(ours / theirs),
-        _ => None,
-    };
+    let ratio = median(ours)
+        .zip(median(Some(theirs)))
+        .map(|(ours, theirs)| ours / theirs);
     let mut ratio_text = ratio.map_or("–".into(), |r| format!("{r:.2}"));
     if ratio.is_some_and(|r| r > FIDELITY_LIMIT) {
-        let ranges = (
-            ours.and_then(|cell| cell.range(&PEAK_RSS)),
-            theirs.range(&PEAK_RSS),
-        );
-        ratio_text += &notes.mark(match (&program.difference, ranges) {
-            (Some(why), _) => format!("{label}: on purpose: {why}."),
-            // Medians of a few runs apart while the runs themselves are not: the programs'
-            // own spread, not yet a difference between them.
-            (None, (Some((low, high)), Some((their_low, their_high))))
-                if low <= their_high && their_low <= high =>
-            {
-                format!(
-                    "{label} at {}: above {FIDELITY_LIMIT:.2}, but the runs overlap (ours \
-                     {low:.1} to {high:.1} MiB, the program's {their_low:.1} to \
-                     {their_high:.1}): more runs must tell whether ours holds more.",
-                    thousands(tasks)
-                )
-            }
-            (None, _) => format!(
-                "{label}: a defect: ours holds more than the program it stands for \
-                 (more than {FIDELITY_LIMIT:.2} times its median, every run of ours above \
-                 every run of it)."
-            ),
-        });
+        let why = program.difference.as_deref();
+        ratio_text += &notes.mark(fidelity_note(&label, tasks, why, ours, theirs));
     }
     if let Some(problem) = theirs.not_ok().next() {
         let why = problem.error.clone().unwrap_or_default();
@@ -708,12 +679,46 @@ fn fidelity_row(
         label,
         program.what.clone(),
         thousands(tasks),
-        figure(ours),
+        PEAK_RSS.show(median(ours)),
         runs(ours),
-        figure(Some(theirs)),
+        PEAK_RSS.show(median(Some(theirs))),
         runs(Some(theirs)),
         ratio_text,
     ]
+}
+
+/// Why ours holds more than its published program at `tasks`: on purpose, for `difference`;
+/// the programs' own spread, where their runs overlap; else a defect.
+fn fidelity_note(
+    label: &str,
+    tasks: usize,
+    difference: Option<&str>,
+    ours: Option<&Cell>,
+    theirs: &Cell,
+) -> String {
+    let ranges = (
+        ours.and_then(|cell| cell.range(&PEAK_RSS)),
+        theirs.range(&PEAK_RSS),
+    );
+    match (difference, ranges) {
+        (Some(why), _) => format!("{label}: on purpose: {why}."),
+        // Medians of a few runs apart while the runs themselves are not: the programs' own
+        // spread, not yet a difference between them.
+        (None, (Some((low, high)), Some((their_low, their_high))))
+            if low <= their_high && their_low <= high =>
+        {
+            format!(
+                "{label} at {}: above {FIDELITY_LIMIT:.2}, but the runs overlap (ours {low:.1} \
+                 to {high:.1} MiB, the program's {their_low:.1} to {their_high:.1}): more runs \
+                 must tell whether ours holds more.",
+                thousands(tasks)
+            )
+        }
+        (None, _) => format!(
+            "{label}: a defect: ours holds more than the program it stands for (more than \
+             {FIDELITY_LIMIT:.2} times its median, every run of ours above every run of it)."
+        ),
+    }
 }
 
 /// Each implementation whose worker threads the driver set (`--workers`), at its own default
