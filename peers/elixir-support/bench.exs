@@ -78,11 +78,6 @@ defmodule Bench do
     end
   end
 
-  # The harness's own garbage (compiling this file, reading the arguments) collected before the
-  # tasks start, so that they grow the heap the article's program starts with: without it, at
-  # 100k tasks, 473-482 MiB against the program's 448-449 (five runs each).
-  def leave_no_garbage, do: :erlang.garbage_collect()
-
   # How to tell the meter of the launch: a line each to the pipe named by BENCH_EVENTS.
   def open_events do
     case System.get_env("BENCH_EVENTS") do

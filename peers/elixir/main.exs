@@ -19,6 +19,5 @@ end
 
 {num_tasks, sleep} = Bench.parse_args(System.argv())
 event = Bench.open_events()
-Bench.leave_no_garbage()
 event.("start #{num_tasks} #{sleep}")
 Main.start(num_tasks, round(sleep * 1000), event)
