@@ -17,7 +17,7 @@ defmodule Main do
   end
 end
 
-{num_tasks, sleep} = Bench.parse_args(System.argv())
+{num_tasks, sleep} = Bench.args()
 event = Bench.open_events()
 event.("start #{num_tasks} #{sleep}")
 Main.start(num_tasks, round(sleep * 1000), event)
