@@ -17,10 +17,11 @@ defmodule Bench do
   # pipe's path in it, ours read 465-482 MiB against the article's program's 445-449 (the path
   # alone decided it: /tmp/evfifo 454, /tmp/meter-events-XXXXXX/events 478); without, 457-458.
 
-  # `<TASKS> [--sleep <SECONDS>]`, read in a process of its own.
+  # `<TASKS> [--sleep <SECONDS>]`, read in a process of its own (linked: a crash in it ends the
+  # program, as it would in the caller).
   def args do
     parent = self()
-    spawn(fn -> send(parent, {:bench_args, parse_args(System.argv())}) end)
+    spawn_link(fn -> send(parent, {:bench_args, parse_args(System.argv())}) end)
 
     receive do
       {:bench_args, args} -> args
@@ -97,19 +98,21 @@ defmodule Bench do
 
   # How to tell the meter of the launch: a line each to the pipe named by BENCH_EVENTS, which a
   # process of its own reads from the environment, opens and writes; each call waits until its
-  # line is written.
+  # line is written. The pipe is opened before the caller goes on, and the process is linked,
+  # so that a pipe that cannot be opened ends the program with its error, not in a wait.
   def open_events do
     parent = self()
 
     writer =
-      spawn(fn ->
+      spawn_link(fn ->
         case System.get_env("BENCH_EVENTS") do
           path when path in [nil, ""] ->
             send(parent, {:bench_events, false})
 
           path ->
+            pipe = File.open!(path, [:append])
             send(parent, {:bench_events, true})
-            write_events(File.open!(path, [:append]))
+            write_events(pipe)
         end
       end)
 
