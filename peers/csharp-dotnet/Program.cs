@@ -1,8 +1,8 @@
 // The article's C# program: one Task.Run per task, each awaiting Task.Delay, all awaited with
 // Task.WhenAll. Changed only as every implementation here is: the task count and the sleep
 // come from the command line, the launch is reported to the meter (BENCH_EVENTS), and the
-// tasks that completed are counted (../csharp-support). Built by Mono here (csharp-mono) and by
-// a .NET SDK where there is one (csharp-dotnet).
+// tasks that completed are counted (../csharp-support). Compiled by Mono's mcs, run on .NET
+// (csharp-dotnet, csharp-dotnet-3-1) and on Mono (csharp-mono).
 using System;
 using System.Collections.Generic;
 using System.Globalization;
@@ -10,7 +10,7 @@ using System.Threading.Tasks;
 
 public static class Program
 {
-    // Mono's compiler has no async Main: it waits for the one the article wrote.
+    // mcs has no async Main: Main waits for the one the article wrote, as C#'s compiler makes it.
     public static void Main(string[] args) => MainAsync(args).GetAwaiter().GetResult();
 
     static async Task MainAsync(string[] args)

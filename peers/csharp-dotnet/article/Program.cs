@@ -1,6 +1,7 @@
 // The article's C# program as printed, for the fidelity runs (scripts/bench.sh --fidelity):
 // only the task count and the sleep (seconds, default 10) come from the command line, and,
-// since Mono's compiler has no top-level statements or async Main, Main waits for them.
+// since Mono's compiler (mcs) has no top-level statements or async Main, Main waits for them,
+// as C#'s compiler makes an async Main do.
 using System;
 using System.Collections.Generic;
 using System.Globalization;

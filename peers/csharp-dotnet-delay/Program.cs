@@ -1,5 +1,5 @@
 // The article's C# program without Task.Run, as the 2024 follow-up wrote it: each task is the
-// Task.Delay itself, all awaited with Task.WhenAll. Otherwise ../csharp-mono/Program.cs: the
+// Task.Delay itself, all awaited with Task.WhenAll. Otherwise ../csharp-dotnet/Program.cs: the
 // task count and the sleep come from the command line, the launch is reported to the meter
 // (BENCH_EVENTS), and the tasks that completed are counted (../csharp-support).
 using System;
@@ -9,7 +9,7 @@ using System.Threading.Tasks;
 
 public static class Program
 {
-    // Mono's compiler has no async Main: it waits for the one the article wrote.
+    // mcs has no async Main: Main waits for the one the article wrote, as C#'s compiler makes it.
     public static void Main(string[] args) => MainAsync(args).GetAwaiter().GetResult();
 
     static async Task MainAsync(string[] args)
