@@ -7,6 +7,7 @@ mod environment;
 mod plan;
 mod preflight;
 mod raise;
+mod sleep;
 
 use anyhow::Context;
 use cell::{CellRun, Measured};
@@ -240,8 +241,8 @@ fn run_matrix(
             break;
         }
         let state = &available[&(planned.implementation.name().to_string(), planned.build)];
-        let sleep_s = plan.sleep_at(planned.tasks);
-        let Some(measured) = measure_cell(plan, planned, state, &done, interrupted)? else {
+        let Some((measured, slept)) = measure_all_alive(plan, planned, state, &done, interrupted)?
+        else {
             // Ctrl-C reached the cell's process group before the driver's handler ran: the
             // run is interrupted all the same.
             interrupted.store(true, Ordering::SeqCst);
@@ -253,7 +254,7 @@ fn run_matrix(
             Build::Published => Some(PUBLISHED_BUILD),
         };
         let timeline = measured.timeline.clone();
-        let row = row(done.len() + 1, planned, sleep_s, measured, build);
+        let row = row(done.len() + 1, planned, &slept, measured, build);
         rows.append(&row)?;
         if let Some(mut timeline) = timeline {
             timeline.index = row.index;
@@ -265,23 +266,83 @@ fn run_matrix(
     Ok(done)
 }
 
-/// Runs one planned cell, or says why it is skipped; none when Ctrl-C stopped it.
-fn measure_cell(
+/// The sleep a cell ran with: the one the run asks at its count, or a longer one so that every
+/// task was alive at once, or the one that would have been needed where none fitted.
+struct Slept {
+    sleep_s: f64,
+    asked_s: f64,
+    needed_s: Option<f64>,
+}
+
+/// Runs one planned cell with a sleep long enough for its launch as the cells before foretell
+/// it, and once more with a longer one where its tasks still were not all alive at once;
+/// none when Ctrl-C stopped it.
+fn measure_all_alive(
     plan: &Plan,
     planned: &Planned,
     state: &Result<String, String>,
     done: &[Row],
     interrupted: &AtomicBool,
+) -> anyhow::Result<Option<(Measured, Slept)>> {
+    let asked_s = plan.sleep_at(planned.tasks);
+    let name = planned.implementation.name();
+    let foreseen = sleep::foreseen_launch(name, planned.tasks, done);
+    let longer = sleep::for_launch(asked_s, foreseen);
+    // A longer sleep must end within the time the asked one was given.
+    let fits = |sleep_s: f64, launch_s: f64| {
+        sleep::fits(sleep_s, launch_s, plan.timeout_for(asked_s).as_secs_f64())
+    };
+    let mut slept = Slept {
+        sleep_s: match fits(longer, foreseen.unwrap_or(0.0)) {
+            true => longer,
+            false => asked_s,
+        },
+        asked_s,
+        needed_s: None,
+    };
+    let Some(measured) = measure_cell(plan, planned, state, done, slept.sleep_s, interrupted)?
+    else {
+        return Ok(None);
+    };
+    let m = &measured.measurement;
+    let (true, Some(false), Some(launch_s)) = (m.is_ok(), m.all_alive, m.spawn_s) else {
+        return Ok(Some((measured, slept)));
+    };
+    let longer = sleep::for_launch(slept.sleep_s, Some(launch_s));
+    if !fits(longer, launch_s) {
+        slept.needed_s = Some(longer);
+        return Ok(Some((measured, slept)));
+    }
+    eprintln!(
+        "  {name} {}: spawning took {launch_s:.1} s, longer than its {} s sleep, so not every \
+         task was alive at once: once more with a {longer} s sleep",
+        thousands(planned.tasks),
+        slept.sleep_s
+    );
+    slept.sleep_s = longer;
+    let again = measure_cell(plan, planned, state, done, longer, interrupted)?;
+    Ok(again.map(|measured| (measured, slept)))
+}
+
+/// Runs one planned cell with each task sleeping `sleep_s`, or says why it is skipped; none
+/// when Ctrl-C stopped it.
+fn measure_cell(
+    plan: &Plan,
+    planned: &Planned,
+    state: &Result<String, String>,
+    done: &[Row],
+    sleep_s: f64,
+    interrupted: &AtomicBool,
 ) -> anyhow::Result<Option<Measured>> {
     let (implementation, tasks) = (planned.implementation, planned.tasks);
     let skip = match state {
         Err(why) => Some(why.clone()),
-        Ok(_) => preflight::reason_to_skip(implementation, tasks, done),
+        Ok(_) => sleep::not_again(implementation.name(), tasks, done)
+            .or_else(|| preflight::reason_to_skip(implementation, tasks, done)),
     };
     if let Some(why) = skip {
         return Ok(Some(Measured::skipped(implementation.name(), why)));
     }
-    let sleep_s = plan.sleep_at(tasks);
     let command = match planned.build {
         Build::Default => implementation.run_command(tasks, sleep_s),
         Build::Counting => implementation.counting_command(tasks, sleep_s)?,
@@ -293,7 +354,7 @@ fn measure_cell(
         command,
         tasks,
         workers: planned.workers,
-        timeout: plan.timeout_at(tasks),
+        timeout: plan.timeout_for(sleep_s),
         interval: plan.interval,
         // A published program is as printed: it says nothing of its launch.
         reports_launch: planned.build != Build::Published,
@@ -305,7 +366,7 @@ fn measure_cell(
 fn row(
     index: usize,
     planned: &Planned,
-    sleep_s: f64,
+    slept: &Slept,
     measured: Measured,
     build: Option<&str>,
 ) -> Row {
@@ -314,7 +375,9 @@ fn row(
         index,
         repeat: planned.repeat,
         cell_tasks: planned.tasks,
-        cell_sleep_s: sleep_s,
+        cell_sleep_s: slept.sleep_s,
+        asked_sleep_s: (slept.sleep_s != slept.asked_s).then_some(slept.asked_s),
+        needed_sleep_s: slept.needed_s,
         measurement: measured.measurement,
         self_peak_rss_bytes: own.as_ref().map(|report| report.peak_rss_bytes),
         build: build.map(str::to_string),
@@ -433,7 +496,8 @@ fn print_preflight(plan: &Plan, available: &Availability) {
         .map(|&tasks| format!(" ({} at {})", plan.runs_at(tasks), thousands(tasks)))
         .collect();
     eprintln!(
-        "{} cells: {} x tasks {} x {} run(s){other_runs}, sleep {} s{other_sleeps}, timeout {} s",
+        "{} cells: {} x tasks {} x {} run(s){other_runs}, sleep {} s{other_sleeps} (twice the \
+         launch where that is longer), timeout {} s",
         plan.cells().len(),
         plan.names().join(","),
         plan.tasks
@@ -443,7 +507,7 @@ fn print_preflight(plan: &Plan, available: &Availability) {
             .join(","),
         plan.repeat,
         plan.sleep_s,
-        plan.timeout_at(0).as_secs_f64()
+        plan.timeout_for(plan.sleep_s).as_secs_f64()
     );
 }
 

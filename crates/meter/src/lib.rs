@@ -390,6 +390,15 @@ impl Launch {
         }
     }
 
+    /// How far a program that was stopped had gone, as a clause of the line that says so.
+    fn stage(&self) -> &'static str {
+        match (self.start, self.spawned, self.done) {
+            (Some(_), None, _) => ", still spawning its tasks",
+            (Some(_), Some(_), None) => ", every task spawned but not every one joined",
+            _ => "",
+        }
+    }
+
     /// Why the launch is incomplete or wrong for a program that began it; none when it is
     /// whole, or when the program never spoke the protocol.
     fn problem(&self) -> Option<String> {
@@ -446,8 +455,9 @@ fn assemble(
     };
     m.error = match (ending, exit.ending) {
         (Ending::TimedOut, _) => Some(format!(
-            "timed out after {} s and was killed",
-            options.timeout.unwrap_or_default().as_secs_f64()
+            "timed out after {} s and was killed{}",
+            options.timeout.unwrap_or_default().as_secs_f64(),
+            launch.stage()
         )),
         (Ending::Interrupted, _) => Some("interrupted".into()),
         (_, Ended::Code(0)) => launch.problem(),

@@ -65,6 +65,14 @@ fn child() {
             std::thread::sleep(Duration::from_secs(60));
         }
         "hang" => std::thread::sleep(Duration::from_secs(60)),
+        "hang-while-spawning" => {
+            let mut events = harness::events::Events::from_env().unwrap();
+            events.send(harness::events::Event::Start {
+                tasks: 3,
+                sleep_s: 0.2,
+            });
+            std::thread::sleep(Duration::from_secs(60));
+        }
         "exit-3" => {
             eprintln!("OS limit: a test says so");
             std::process::exit(3)
@@ -220,6 +228,11 @@ fn a_hang_is_killed_at_its_timeout() {
     );
     // Killed: the hang would have run 60 s.
     assert!(outcome.measurement.process_wall_s.unwrap() < 60.0);
+    let spawning = run("hang-while-spawning", &options).measurement;
+    assert_eq!(
+        spawning.error.as_deref(),
+        Some("timed out after 0.5 s and was killed, still spawning its tasks")
+    );
 }
 
 /// In a cgroup of its own, the run has a kernel share; where none can be made, it says why.

@@ -82,10 +82,23 @@ pub fn draw_all(
 ) -> Result<Vec<Chart>, String> {
     let styles = styles(summary);
     let mut drawn: Vec<Drawn> = Vec::new();
+    let every: Vec<&str> = summary.implementations.iter().map(String::as_str).collect();
     for &tasks in &summary.tasks {
-        let chart = peak_bars(summary, published, &styles, tasks);
+        let chart = peak_bars(summary, published, &styles, tasks, &every);
         drawn.push((
             format!("peak-{tasks}.svg"),
+            chart.title.clone(),
+            chart.render(),
+        ));
+    }
+    if let Some(tasks) = crate::readme::answer_tasks(summary) {
+        let bases: Vec<&str> = crate::findings::bases(summary).collect();
+        let mut chart = peak_bars(summary, published, &styles, tasks, &bases);
+        chart.subtitle = "one row per program (its variants and other releases: the report); \
+                          median peak over the runs, their range; published figures as marks"
+            .into();
+        drawn.push((
+            format!("answer-{tasks}.svg"),
             chart.title.clone(),
             chart.render(),
         ));
@@ -172,7 +185,7 @@ fn tasks_noun(tasks: usize) -> String {
 }
 
 /// Why a cell has no figure, in a few words: skipped or failed, and the first clause of why.
-fn short_reason(cell: Option<&Cell>) -> String {
+pub fn short_reason(cell: Option<&Cell>) -> String {
     let Some(problem) = cell.and_then(|cell| cell.not_ok().next()) else {
         return "not run".into();
     };
@@ -188,18 +201,18 @@ fn short_reason(cell: Option<&Cell>) -> String {
     }
 }
 
-/// The article's bar chart at `tasks`: every implementation's median peak, its runs' range,
-/// the published figures beside it, and the rows that have none, with why.
+/// The article's bar chart at `tasks`: each of `implementations`' median peak, its runs'
+/// range, the published figures beside it, and the rows that have none, with why.
 fn peak_bars(
     summary: &Summary,
     published: &Published,
     styles: &BTreeMap<String, Style>,
     tasks: usize,
+    implementations: &[&str],
 ) -> BarChart {
-    let bars = summary
-        .implementations
+    let bars = implementations
         .iter()
-        .map(|implementation| {
+        .map(|&implementation| {
             let cell = summary.cell(implementation, tasks);
             let peak = cell.and_then(|cell| cell.median(&PEAK_RSS));
             let range = cell

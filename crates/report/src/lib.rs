@@ -2,10 +2,12 @@
 
 pub mod charts;
 pub mod differ;
+pub mod findings;
 pub mod launch;
 pub mod markdown;
 pub mod plot;
 pub mod published;
+pub mod readme;
 pub mod summary;
 pub mod table;
 
@@ -50,24 +52,42 @@ pub const README_MARKERS: (&str, &str) = ("<!-- results:begin -->", "<!-- result
 /// The README's table of the figures of a row lies between these markers.
 pub const FIGURES_MARKERS: (&str, &str) = ("<!-- figures:begin -->", "<!-- figures:end -->");
 
-/// Rewrites the results section of `readme` from the results in `dir`, and its table of
-/// figures from their declarations.
-pub fn update_readme(dir: &Path, readme: &Path) -> Result<(), Error> {
-    let results = results::jsonl::read(dir)?;
+/// The README's answer, generated from the results in `dir` (read from under `root`) and
+/// linking them as `dir`.
+pub fn readme_section(root: &Path, dir: &Path) -> Result<String, Error> {
+    let results = results::jsonl::read(&root.join(dir))?;
     let summary = summary::Summary::new(&results);
-    let text = std::fs::read_to_string(readme)
-        .map_err(|e| Error::Input(format!("cannot read README '{}': {e}", readme.display())))?;
-    let section = markdown::readme_section(&results, &summary, &dir.display().to_string());
-    let text = replace_section(&text, README_MARKERS, &section)
-        .and_then(|text| replace_section(&text, FIGURES_MARKERS, &markdown::figures_table()))
-        .map_err(|(begin, end)| {
-            Error::Input(format!(
-                "README '{}' has no '{begin}' ... '{end}' section",
-                readme.display()
-            ))
-        })?;
-    std::fs::write(readme, text)
-        .map_err(|e| Error::Output(format!("cannot write {}: {e}", readme.display())))
+    let published = published::published();
+    Ok(readme::section(
+        &results,
+        &summary,
+        &published,
+        &dir.display().to_string(),
+    ))
+}
+
+/// Rewrites the results section of `readme` from the results in `dir`.
+pub fn update_readme(dir: &Path, readme: &Path) -> Result<(), Error> {
+    rewrite(readme, README_MARKERS, &readme_section(Path::new(""), dir)?)
+}
+
+/// Rewrites the table of the figures a row carries in `document`, from their declarations.
+pub fn update_figures_table(document: &Path) -> Result<(), Error> {
+    rewrite(document, FIGURES_MARKERS, &markdown::figures_table())
+}
+
+/// Replaces what lies between `markers` in the file at `path` by `section`.
+fn rewrite(path: &Path, markers: (&str, &str), section: &str) -> Result<(), Error> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Error::Input(format!("cannot read '{}': {e}", path.display())))?;
+    let text = replace_section(&text, markers, section).map_err(|(begin, end)| {
+        Error::Input(format!(
+            "'{}' has no '{begin}' ... '{end}' section",
+            path.display()
+        ))
+    })?;
+    std::fs::write(path, text)
+        .map_err(|e| Error::Output(format!("cannot write {}: {e}", path.display())))
 }
 
 /// `text` with what lies between `markers` replaced by `section`, or the markers it lacks.
@@ -86,17 +106,41 @@ pub fn replace_section<'m>(
 mod tests {
     use super::*;
 
-    /// The README's table of figures is the one their declarations make: a figure added or
+    /// The docs' table of figures is the one their declarations make: a figure added or
     /// changed in `crates/results/src/metric.rs` shows in the docs.
     #[test]
-    fn the_readmes_table_of_figures_is_made_from_their_declarations() {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md");
-        let readme = std::fs::read_to_string(path).unwrap();
-        let current = replace_section(&readme, FIGURES_MARKERS, &markdown::figures_table());
+    fn the_docs_table_of_figures_is_made_from_their_declarations() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/results.md");
+        let docs = std::fs::read_to_string(path).unwrap();
+        let current = replace_section(&docs, FIGURES_MARKERS, &markdown::figures_table());
         assert!(
-            current.as_ref() == Ok(&readme),
-            "README.md's table of figures is not made from crates/results/src/metric.rs: run \
-             `cargo run -p report -- results/<the run it shows> --readme README.md`"
+            current.as_ref() == Ok(&docs),
+            "docs/results.md's table of figures is not made from crates/results/src/metric.rs: \
+             run `cargo run -p report -- results/latest --figures docs/results.md`"
+        );
+    }
+
+    /// The README's answer is the one the report makes of the run it links: no figure in it
+    /// is typed by hand, and none is stale.
+    #[test]
+    fn the_readmes_answer_is_generated_from_the_run_it_names() {
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
+        let readme = std::fs::read_to_string(format!("{root}/README.md")).unwrap();
+        let (begin, end) = README_MARKERS;
+        let section = readme.split(begin).nth(1).and_then(|s| s.split(end).next());
+        let section = section
+            .expect("README.md has its results section")
+            .trim_start();
+        let run = section
+            .split("](")
+            .filter_map(|link| link.split(')').next())
+            .find_map(|link| link.strip_suffix("/report.md"))
+            .expect("the section links the report of its run");
+        let generated = readme_section(Path::new(root), Path::new(run));
+        assert!(
+            generated.as_ref().ok().map(String::as_str) == Some(section),
+            "README.md's answer is not what the report makes of {run}: run `cargo run -p \
+             report -- {run} --readme README.md`"
         );
     }
 

@@ -12,14 +12,22 @@ struct Args {
     /// Also rewrite the results section of this README (run from the repository's root).
     #[arg(long)]
     readme: Option<PathBuf>,
+    /// Also rewrite the table of the figures a row carries in this document.
+    #[arg(long)]
+    figures: Option<PathBuf>,
 }
 
 fn main() {
     let args: Args = results::format::parse_or_exit();
-    let rendered = report::render(&args.dir).and_then(|path| match &args.readme {
-        Some(readme) => report::update_readme(&args.dir, readme).map(|()| path),
-        None => Ok(path),
-    });
+    let rendered = report::render(&args.dir)
+        .and_then(|path| match &args.readme {
+            Some(readme) => report::update_readme(&args.dir, readme).map(|()| path),
+            None => Ok(path),
+        })
+        .and_then(|path| match &args.figures {
+            Some(document) => report::update_figures_table(document).map(|()| path),
+            None => Ok(path),
+        });
     match rendered {
         Ok(path) => println!("{}", path.display()),
         Err(error) => {

@@ -225,6 +225,12 @@ impl<'a> Summary<'a> {
         from_env.or_else(from_rows).unwrap_or_default()
     }
 
+    /// Its version as a table shows it: the runtime and its number, without the banner's
+    /// build details (env.json keeps those).
+    pub fn short_version(&self, implementation: &str) -> String {
+        short_version(&self.version(implementation))
+    }
+
     /// The cost of one more task in `metric` (bytes/task for a figure in bytes): the slope of
     /// the least-squares line of it against tasks, over every successful repeat.
     pub fn per_task(&self, implementation: &str, metric: &Metric) -> Option<f64> {
@@ -263,6 +269,21 @@ impl<'a> Summary<'a> {
             let cell = self.cell(implementation, tasks)?;
             cell.median(&PEAK_RSS).map(|_| (tasks, cell))
         })
+    }
+}
+
+/// `Mono JIT compiler version 6.8.0.105 (Debian ...)` as `Mono 6.8.0.105`, `openjdk version
+/// "25.0.3" 2026-04-21 LTS (...)` as `OpenJDK 25.0.3`, `go version go1.27.3 linux/amd64` as
+/// `Go 1.27.3`, `v20.20.2` as `Node.js 20.20.2`; anything else up to its first parenthesis.
+pub fn short_version(full: &str) -> String {
+    let head = full.split(" (").next().unwrap_or(full).trim();
+    let words: Vec<&str> = head.split_whitespace().collect();
+    match words.as_slice() {
+        ["Mono", "JIT", "compiler", "version", number, ..] => format!("Mono {number}"),
+        ["openjdk", "version", number, ..] => format!("OpenJDK {}", number.trim_matches('"')),
+        ["go", "version", number, ..] => format!("Go {}", number.trim_start_matches("go")),
+        [number] if number.starts_with('v') => format!("Node.js {}", &number[1..]),
+        _ => head.to_string(),
     }
 }
 
@@ -323,6 +344,22 @@ pub(crate) mod tests {
         assert!(summary.cell("tokio", 1).is_none());
         assert_eq!(summary.label("tokio"), "tokio");
         assert_eq!(summary.version("tokio"), "1.0");
+    }
+
+    #[test]
+    fn a_version_is_shortened_to_its_runtime_and_number() {
+        for (full, short) in [
+            ("Mono JIT compiler version 6.8.0.105 (Debian 6.8.0.105+dfsg-3.3 Sat Jun 21 2025)", "Mono 6.8.0.105"),
+            ("openjdk version \"25.0.3\" 2026-04-21 LTS (/usr/lib/jvm/temurin-25-jdk-amd64/bin/java)", "OpenJDK 25.0.3"),
+            ("go version go1.27.3 linux/amd64", "Go 1.27.3"),
+            ("v20.20.2", "Node.js 20.20.2"),
+            ("rustc 1.95.0 (59807616e 2026-04-14)", "rustc 1.95.0"),
+            ("Elixir 1.14.0 (Erlang/OTP 25)", "Elixir 1.14.0"),
+            (".NET 8.0.4", ".NET 8.0.4"),
+            ("", ""),
+        ] {
+            assert_eq!(short_version(full), short, "{full}");
+        }
     }
 
     #[test]

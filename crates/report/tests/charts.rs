@@ -214,6 +214,8 @@ fn generated_run(dir: &Path) {
                     repeat,
                     cell_tasks: tasks,
                     cell_sleep_s: 10.0,
+                    asked_sleep_s: None,
+                    needed_sleep_s: None,
                     measurement: m,
                     self_peak_rss_bytes: None,
                     build: None,

@@ -28,6 +28,8 @@ pub fn row(implementation: &str, tasks: usize, peak_bytes: u64, status: Status) 
         repeat: 1,
         cell_tasks: tasks,
         cell_sleep_s: 10.0,
+        asked_sleep_s: None,
+        needed_sleep_s: None,
         measurement,
         self_peak_rss_bytes: None,
         build: None,

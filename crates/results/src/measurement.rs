@@ -188,6 +188,14 @@ pub struct Row {
     /// What was asked of the cell; the measurement says what the program reported.
     pub cell_tasks: usize,
     pub cell_sleep_s: f64,
+    /// Where the cell slept longer than the run's sleep at its count, so that every task was
+    /// alive at once (its launch was long): that sleep.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub asked_sleep_s: Option<f64>,
+    /// Where every task could not be alive at once within the cell's timeout: the sleep that
+    /// would have been needed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub needed_sleep_s: Option<f64>,
     #[serde(flatten)]
     pub measurement: Measurement,
     /// The program's own reading of its peak (VmHWM and VmRSS read from inside), beside the

@@ -291,6 +291,8 @@ pub const NOT_FIGURES: &[&str] = &[
     "repeat",
     "cell_tasks",
     "cell_sleep_s",
+    "asked_sleep_s",
+    "needed_sleep_s",
     "implementation",
     "runtime_version",
     "tasks",
@@ -319,6 +321,8 @@ mod tests {
         row.self_peak_rss_bytes = Some(1);
         row.build = Some(crate::measurement::COUNTING_BUILD.into());
         row.workers = Some(2);
+        row.asked_sleep_s = Some(1.0);
+        row.needed_sleep_s = Some(1.0);
         row.heap = Some(harness::heap::HeapOfTasks::default());
         row.measurement.kernel = Some(Kernel {
             cgroup: "v2".into(),
