@@ -60,12 +60,7 @@ fn cell_text(label: &str, tasks: usize, cell: Option<&Cell>, notes: &mut Notes) 
         (Some(peak), _) => format!("{peak:.1}"),
         _ => String::new(),
     };
-    for note in cell
-        .rows
-        .iter()
-        .filter(|row| row.is_ok())
-        .filter_map(|row| sleep_note(row))
-    {
+    if let Some(note) = sleep_note(cell) {
         text += &notes.mark(format!("{where_}: {note}"));
     }
     let problems: Vec<_> = cell.not_ok().collect();
@@ -86,44 +81,89 @@ fn cell_text(label: &str, tasks: usize, cell: Option<&Cell>, notes: &mut Notes) 
     text
 }
 
-/// What a reader must know of how a run's tasks slept, where it is not plain: a sleep longer
-/// than the run's, so that every task was alive at once; a launch longer than the sleep; a
-/// run too short for its sleep, or whose wake-up and join outlasted it.
-fn sleep_note(row: &results::Row) -> Option<String> {
-    let m = &row.measurement;
-    let sleep = row.cell_sleep_s;
-    let launch = m
-        .spawn_s
-        .map_or(String::new(), |s| format!(" ({})", seconds(s)));
-    if m.all_alive == Some(false) {
-        let needed = row.needed_sleep_s.map_or(String::new(), |needed| {
+/// `12.7 s`, or `12.1–13.4 s` where the values spread.
+fn seconds_range(values: &[f64]) -> String {
+    let low = values.iter().copied().fold(f64::INFINITY, f64::min);
+    let high = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    match high - low < 0.05 {
+        true => seconds(high),
+        false => format!("{}–{}", seconds(low).trim_end_matches(" s"), seconds(high)),
+    }
+}
+
+/// What a reader must know of how a cell's tasks slept, where it is not plain: a launch
+/// longer than the sleep; a sleep longer than the run's, so that every task was alive at once;
+/// a run too short for its sleep, or whose wake-up and join outlasted it.
+fn sleep_note(cell: &Cell) -> Option<String> {
+    type Rows<'r> = Vec<&'r results::Row>;
+    let ok: Rows = cell.rows.iter().copied().filter(|r| r.is_ok()).collect();
+    let where_ = |keep: fn(&results::Row) -> bool| -> Rows {
+        ok.iter().copied().filter(|r| keep(r)).collect()
+    };
+    let of_runs = |rows: &Rows| match ok.len() {
+        1 => String::new(),
+        all => format!(" in {} of its {all} runs", rows.len()),
+    };
+    let launches = |rows: &Rows| {
+        seconds_range(
+            &rows
+                .iter()
+                .filter_map(|r| r.measurement.spawn_s)
+                .collect::<Vec<_>>(),
+        )
+    };
+    let sleeps =
+        |rows: &Rows| seconds_range(&rows.iter().map(|r| r.cell_sleep_s).collect::<Vec<_>>());
+    let short = where_(|row| row.measurement.all_alive == Some(false));
+    if !short.is_empty() {
+        let needed = short
+            .iter()
+            .filter_map(|row| row.needed_sleep_s)
+            .reduce(f64::max);
+        let needed = needed.map_or(String::new(), |needed| {
             format!("; a sleep of {needed} s, twice the launch, would not end within its timeout")
         });
         return Some(format!(
-            "spawning{launch} took longer than its {sleep} s sleep, so not all tasks were alive \
-             at once; the peak is below that of this many live tasks{needed}."
+            "spawning ({}) took longer than its sleep ({}){}, so not all tasks were alive at \
+             once; the peak is below that of this many live tasks{needed}.",
+            launches(&short),
+            sleeps(&short),
+            of_runs(&short)
         ));
     }
-    if let (Some(asked), true) = (row.asked_sleep_s, m.all_alive == Some(true)) {
+    let longer = where_(|row| row.asked_sleep_s.is_some());
+    if let Some(asked) = longer.iter().find_map(|row| row.asked_sleep_s) {
         return Some(format!(
-            "each task slept {sleep} s, not {asked} s, so that every task was alive at once \
-             (spawning{launch} takes long)."
+            "each task slept {}, not {asked} s, so that every task was alive at once (spawning \
+             took {}){}.",
+            sleeps(&longer),
+            launches(&longer),
+            of_runs(&longer)
         ));
     }
-    let (Some(false), Some(wall)) = (m.overlapped, m.wall_s) else {
-        return None;
-    };
-    Some(match wall < sleep {
-        true => format!(
-            "the run ended {} after it started, before its {sleep} s sleep could.",
-            seconds(wall)
-        ),
-        false => format!(
-            "waking and joining the tasks took {} after the last one's sleep ended, longer \
-             than the sleep itself.",
-            seconds(wall - sleep - m.spawn_s.unwrap_or(0.0))
-        ),
-    })
+    let apart = where_(|row| row.measurement.overlapped == Some(false));
+    let first = apart.first()?;
+    let (wall, sleep) = (first.measurement.wall_s?, first.cell_sleep_s);
+    if wall < sleep {
+        return Some(format!(
+            "the run ended {} after it started, before its {sleep} s sleep could{}.",
+            seconds(wall),
+            of_runs(&apart)
+        ));
+    }
+    let waits: Vec<f64> = apart
+        .iter()
+        .filter_map(|row| {
+            let m = &row.measurement;
+            Some(m.wall_s? - row.cell_sleep_s - m.spawn_s.unwrap_or(0.0))
+        })
+        .collect();
+    Some(format!(
+        "waking and joining the tasks took {} after the last one's sleep ended, longer than the \
+         sleep itself{}.",
+        seconds_range(&waits),
+        of_runs(&apart)
+    ))
 }
 
 /// The total the cgroup counted at a count, with the kernel's part as a share of it.
@@ -1064,28 +1104,45 @@ mod tests {
             run.measurement.wall_s = Some(wall);
             run.measurement.all_alive = Some(alive);
             run.measurement.overlapped = Some(overlapped);
-            sleep_note(&run)
+            run
         };
-        assert_eq!(slept(None, 10.0, 1.0, 11.0, true, true), None);
+        let note = |rows: &[results::Row]| {
+            sleep_note(&Cell {
+                rows: rows.iter().collect(),
+            })
+        };
+        assert_eq!(note(&[slept(None, 10.0, 1.0, 11.0, true, true)]), None);
         assert_eq!(
-            slept(Some(10.0), 26.0, 12.7, 39.0, true, true).unwrap(),
-            "each task slept 26 s, not 10 s, so that every task was alive at once (spawning \
-             (12.7 s) takes long)."
+            note(&[
+                slept(Some(10.0), 26.0, 12.7, 39.0, true, true),
+                slept(Some(10.0), 32.0, 15.5, 48.0, true, true),
+                slept(Some(10.0), 32.0, 15.1, 48.0, true, true),
+            ])
+            .unwrap(),
+            "each task slept 26.0–32.0 s, not 10 s, so that every task was alive at once \
+             (spawning took 12.7–15.5 s) in 3 of its 3 runs."
         );
-        let short = slept(None, 10.0, 12.7, 23.0, false, true).unwrap();
-        assert!(short.starts_with("spawning (12.7 s) took longer than its 10 s sleep"));
+        let short = note(&[slept(None, 10.0, 12.7, 23.0, false, true)]).unwrap();
+        assert!(
+            short.starts_with("spawning (12.7 s) took longer than its sleep (10.0 s), so not"),
+            "{short}"
+        );
         assert_eq!(
-            slept(None, 10.0, 8.0, 31.0, true, false).unwrap(),
+            note(&[
+                slept(None, 10.0, 8.0, 31.0, true, false),
+                slept(None, 10.0, 1.0, 11.0, true, true),
+            ])
+            .unwrap(),
             "waking and joining the tasks took 13.0 s after the last one's sleep ended, longer \
-             than the sleep itself."
+             than the sleep itself in 1 of its 2 runs."
         );
-        assert!(slept(None, 10.0, 0.1, 2.0, true, false)
+        assert!(note(&[slept(None, 10.0, 0.1, 2.0, true, false)])
             .unwrap()
             .starts_with("the run ended 2.00 s after it started"));
         let mut cut = row("java-threads", 100_000, 400.0, Status::Ok);
         cut.measurement.all_alive = Some(false);
         cut.needed_sleep_s = Some(260.0);
-        assert!(sleep_note(&cut)
+        assert!(note(&[cut])
             .unwrap()
             .ends_with("; a sleep of 260 s, twice the launch, would not end within its timeout."));
     }
