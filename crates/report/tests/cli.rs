@@ -208,7 +208,7 @@ fn bad_input_is_one_line_naming_it_and_exit_2() {
                 "--readme".into(),
                 "/nonexistent/README.md".into(),
             ],
-            "cannot read README '/nonexistent/README.md'".into(),
+            "cannot read '/nonexistent/README.md'".into(),
         ),
         (
             vec![good.clone(), "--readme".into(), path(&no_markers)],
@@ -219,12 +219,12 @@ fn bad_input_is_one_line_naming_it_and_exit_2() {
             "has no '<!-- results:begin -->'".into(),
         ),
         (
-            vec![good.clone(), "--readme".into(), path(&no_figures)],
+            vec![good.clone(), "--figures".into(), path(&no_figures)],
             "has no '<!-- figures:begin -->' ... '<!-- figures:end -->' section".into(),
         ),
         (
             vec![good.clone(), "--readme".into(), path(&empty)],
-            format!("cannot read README '{}'", path(&empty)),
+            format!("cannot read '{}'", path(&empty)),
         ),
         (
             vec![good.clone(), "--readme=".into()],
