@@ -191,6 +191,7 @@ pub fn peak_section(results: &Results, summary: &Summary) -> String {
         .tasks
         .iter()
         .map(|&tasks| (thousands(tasks), Align::Right));
+    let at = crate::readme::answer_tasks(summary).unwrap_or(0);
     let mut table = Table::new(
         [
             ("implementation".into(), Align::Left),
@@ -199,17 +200,17 @@ pub fn peak_section(results: &Results, summary: &Summary) -> String {
         .into_iter()
         .chain(counts)
         .chain(
-            [
-                "bytes/task",
-                "with the kernel's, at largest",
-                "launch at largest",
-                "total time at largest",
-            ]
-            .map(|name| (name.to_string(), Align::Right)),
+            ["bytes/task".to_string()]
+                .into_iter()
+                .chain(
+                    ["with the kernel's", "launch", "total time"]
+                        .map(|name| format!("{name} at {}", thousands(at))),
+                )
+                .map(|name| (name, Align::Right)),
         ),
     );
     for implementation in &summary.implementations {
-        table.push(peak_row(summary, implementation, &mut notes));
+        table.push(peak_row(summary, implementation, at, &mut notes));
     }
     let _ = writeln!(
         md,
@@ -221,7 +222,9 @@ pub fn peak_section(results: &Results, summary: &Summary) -> String {
          below the peak, as files read before the run (the binary, its libraries) are charged \
          to whoever read them first. A range beside a figure: its runs spread by more than 5%. Launch: from the program's \
          `start` event until every task was spawned; total time: until every task was joined; \
-         both medians at the largest task count that succeeded.\n"
+         each at the count its heading names, or, where it says so, at the largest count that \
+         succeeded. The version: the runtime's, as its banner in \"Implementations\" gives it \
+         whole.\n"
     );
     notes.write(&mut md);
     if results.malformed > 0 {
@@ -236,9 +239,9 @@ pub fn peak_section(results: &Results, summary: &Summary) -> String {
 
 /// One implementation's row of the peak table: its peak at every count, its bytes per task,
 /// and its total memory, launch and time at the largest count that succeeded.
-fn peak_row(summary: &Summary, implementation: &str, notes: &mut Notes) -> Vec<String> {
+fn peak_row(summary: &Summary, implementation: &str, at: usize, notes: &mut Notes) -> Vec<String> {
     let label = summary.label(implementation);
-    let mut cells = vec![label.clone(), summary.version(implementation)];
+    let mut cells = vec![label.clone(), summary.short_version(implementation)];
     for &tasks in &summary.tasks {
         cells.push(cell_text(
             &label,
@@ -250,13 +253,24 @@ fn peak_row(summary: &Summary, implementation: &str, notes: &mut Notes) -> Vec<S
     let slope = summary
         .per_task(implementation, &PEAK_RSS)
         .map_or("–".into(), |b| format!("{b:.0}"));
-    let (total, launch, wall) = match summary.largest_ok(implementation) {
+    let answered = summary
+        .cell(implementation, at)
+        .filter(|cell| cell.median(&PEAK_RSS).is_some())
+        .map(|cell| (at, cell));
+    let (total, launch, wall) = match answered.or_else(|| summary.largest_ok(implementation)) {
         Some((tasks, cell)) => {
-            let at = thousands(tasks);
+            let elsewhere = match tasks == at {
+                true => String::new(),
+                false => format!(" at {}", thousands(tasks)),
+            };
             let launch = SPAWN.show(cell.median(&SPAWN));
             let wall = WALL.show(cell.median(&WALL));
-            let total = total_text(cell).map_or("–".into(), |t| format!("{t} ({at})"));
-            (total, format!("{launch} ({at})"), format!("{wall} ({at})"))
+            let total = total_text(cell).map_or("–".into(), |t| format!("{t}{elsewhere}"));
+            (
+                total,
+                format!("{launch}{elsewhere}"),
+                format!("{wall}{elsewhere}"),
+            )
         }
         None => ("–".into(), "–".into(), "–".into()),
     };
@@ -948,13 +962,17 @@ mod tests {
         let md = rendered(
             vec![
                 row("threads", 1, 2.5, Status::Ok),
+                with_kernel(row("threads", 10_000, 95.8, Status::Ok), 357.7, 263.1),
                 row("tokio", 1, 2.8, Status::Ok),
                 with_kernel(row("tokio", 1_000_000, 437.2, Status::Ok), 450.0, 45.0),
             ],
             0,
         );
         assert!(
-            md.contains("| implementation | version | 1 | 1,000,000 | bytes/task |"),
+            md.contains(
+                "| implementation | version | 1 | 10,000 | 1,000,000 | bytes/task | with the \
+                 kernel's at 1,000,000 | launch at 1,000,000 | total time at 1,000,000 |"
+            ),
             "{md}"
         );
         let position = |name: &str| {
@@ -964,14 +982,16 @@ mod tests {
         assert!(position("threads") < position("tokio"), "the run's order");
         let tokio_row = md.lines().nth(position("tokio").unwrap()).unwrap();
         assert!(
-            tokio_row.contains("| 2.8 | 437.2 | 456 | 450.0 (10% kernel) (1,000,000) |"),
+            tokio_row.contains("| 2.8 | – | 437.2 | 456 | 450.0 (10% kernel) | 0.95 s | 11.0 s |"),
             "{tokio_row}"
         );
-        assert!(md
-            .lines()
-            .nth(position("threads").unwrap())
-            .unwrap()
-            .contains("| 2.5 | – | – | – |"));
+        // No run at a million: the figures of the largest count, which each names.
+        let threads_row = md.lines().nth(position("threads").unwrap()).unwrap();
+        assert!(
+            threads_row
+                .contains("| 357.7 (74% kernel) at 10,000 | 0.01 s at 10,000 | 10.0 s at 10,000 |"),
+            "{threads_row}"
+        );
     }
 
     #[test]
