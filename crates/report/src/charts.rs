@@ -20,18 +20,27 @@ pub struct Chart {
     pub title: String,
 }
 
-/// A language's colour, dark for the implementations that stand for a program of their own,
-/// light for the variants of them.
-fn language_colors(language: &str) -> (&'static str, &'static str) {
+/// A family of kindred languages and its hues, one for each implementation of a program of
+/// its own in it, in turn: each a dark shade, with a light one for its variants. JavaScript's
+/// engines share one family; so do C++ and Zig.
+fn family(language: &str) -> (&'static str, &'static [(&'static str, &'static str)]) {
     match language {
-        "Rust" => ("#c2410c", "#fb923c"),
-        "Go" => ("#0e7490", "#22d3ee"),
-        "Java" => ("#b91c1c", "#f87171"),
-        "C#" => ("#6d28d9", "#a78bfa"),
-        "JavaScript" => ("#a16207", "#facc15"),
-        "Python" => ("#1d4ed8", "#60a5fa"),
-        "Elixir" => ("#be185d", "#f472b6"),
-        _ => ("#4b5563", "#9ca3af"),
+        "Rust" => ("Rust", &[("#c2410c", "#fb923c")]),
+        "Go" => ("Go", &[("#0e7490", "#22d3ee")]),
+        "Java" => ("Java", &[("#b91c1c", "#f87171")]),
+        "C#" => ("C#", &[("#6d28d9", "#a78bfa")]),
+        "JavaScript" => (
+            "JavaScript",
+            &[
+                ("#a16207", "#facc15"),
+                ("#d97706", "#fcd34d"),
+                ("#4d7c0f", "#a3e635"),
+            ],
+        ),
+        "Python" => ("Python", &[("#1d4ed8", "#60a5fa")]),
+        "Elixir" => ("Elixir", &[("#be185d", "#f472b6")]),
+        "C++" | "Zig" => ("C++ and Zig", &[("#334155", "#94a3b8"), ("#78716c", "#d6d3d1")]),
+        _ => ("", &[("#4b5563", "#9ca3af")]),
     }
 }
 
@@ -42,24 +51,30 @@ fn darker(color: &str, by: f64) -> String {
     format!("#{r:02x}{g:02x}{b:02x}")
 }
 
-/// Every implementation's style: its language's colour (lighter for a variant), a dash of its
-/// own among those of its colour, and its base's marker.
+/// Every implementation's style: a hue of its language's family (its base's, lighter, for a
+/// variant), a dash of its own among those of its colour, and its base's marker.
 fn styles(summary: &Summary) -> BTreeMap<String, Style> {
     let mut taken: BTreeMap<(&str, bool), usize> = BTreeMap::new();
+    let mut hues: BTreeMap<&str, (&str, &str)> = BTreeMap::new();
     let mut markers: BTreeMap<&str, Marker> = BTreeMap::new();
     let mut styles = BTreeMap::new();
     for implementation in &summary.implementations {
-        let language = summary.language(implementation);
+        let (kin, palette) = family(summary.language(implementation));
         let base = summary.variant_of(implementation);
-        let seen = taken.entry((language, base.is_some())).or_default();
-        let (dark, light) = language_colors(language);
+        let bases_before = taken.get(&(kin, false)).copied().unwrap_or(0);
+        let seen = taken.entry((kin, base.is_some())).or_default();
+        let hue = match base.and_then(|base| hues.get(base)) {
+            Some(hue) => *hue,
+            None => palette[bases_before % palette.len()],
+        };
+        hues.insert(implementation, hue);
         let marker = match base.and_then(|base| markers.get(base)) {
             Some(marker) => *marker,
             None => Marker::ALL[*seen % Marker::ALL.len()],
         };
         markers.insert(implementation, marker);
         // Past the dashes, a darker shade of the colour keeps each style its own.
-        let color = if base.is_some() { light } else { dark };
+        let color = if base.is_some() { hue.1 } else { hue.0 };
         let style = Style {
             color: darker(color, (*seen / DASHES.len()) as f64 * 0.35),
             dash: DASHES[*seen % DASHES.len()],
