@@ -132,6 +132,9 @@ impl Run {
         let rehearsal = self.report(now, now, proc::ProcStatus::default());
         std::hint::black_box((rehearsal.to_json(), rehearsal.to_string()));
         self.heap.0 = heap::Heap::now();
+        if cfg!(feature = "count-allocations") {
+            heap::copy_sizes(heap::Moment::Start);
+        }
         self.started = Instant::now();
         let (tasks, sleep_s) = (self.tasks, self.sleep.as_secs_f64());
         self.events.send(Event::Start { tasks, sleep_s });
@@ -145,6 +148,9 @@ impl Run {
         }
         self.spawned = Some((self.started.elapsed(), proc::ProcStatus::read()));
         self.heap.1 = heap::Heap::now();
+        if cfg!(feature = "count-allocations") {
+            heap::copy_sizes(heap::Moment::Spawned);
+        }
         self.events.send(Event::Spawned { tasks: self.tasks });
     }
 
@@ -282,8 +288,10 @@ impl Run {
             threads: at_spawn.threads,
             page_tables_bytes: at_spawn.page_tables_bytes,
             runtime_version: runtime_version(self.runtime).to_string(),
-            heap: cfg!(feature = "count-allocations")
-                .then(|| heap::HeapOfTasks::between(self.heap.0, self.heap.1, heap::Heap::now())),
+            heap: cfg!(feature = "count-allocations").then(|| heap::HeapOfTasks {
+                sizes: heap::sizes_left_live(),
+                ..heap::HeapOfTasks::between(self.heap.0, self.heap.1, heap::Heap::now())
+            }),
         }
     }
 }

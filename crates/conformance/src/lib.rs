@@ -619,6 +619,33 @@ pub fn matches_the_program_it_stands_for(implementation: &Implementation) -> Che
         .map_err(|why| format!("{tasks} tasks, {} then ours: {why}", published.what))
 }
 
+/// The allocations a counting build says spawning left live, size by size, add up to the
+/// live heap it measured (within 2%: other threads allocate while the counters are read).
+pub fn allocations_by_size_add_up_to_the_live_heap(implementation: &Implementation) -> Checked {
+    implementation.build_counting()?;
+    let tasks = allowed_tasks(implementation, 10_000);
+    let command = implementation.counting_command(tasks, 0.5)?;
+    let outcome = measure_command(
+        implementation,
+        command,
+        implementation.environment(),
+        false,
+        TIMEOUT_PAST_THE_SLEEP,
+    );
+    let report = outcome
+        .stdout
+        .lines()
+        .find_map(|line| serde_json::from_str::<harness::Report>(line).ok())
+        .ok_or_else(|| format!("no report of its own on stdout: {}", outcome.stdout))?;
+    let heap = report.heap.ok_or("the counting build reported no heap")?;
+    let by_size: i64 = heap.sizes.iter().map(|size| size.bytes).sum();
+    let live = heap.live_bytes as i64;
+    ensure(
+        !heap.sizes.is_empty() && (by_size - live).abs() * 50 <= live.max(1),
+        || format!("{tasks} tasks: by size {by_size} B, live heap {live} B: {heap:?}"),
+    )
+}
+
 /// The peak a Rust binary reports of itself on stdout.
 fn own_peak(stdout: &str) -> Result<u64, String> {
     stdout

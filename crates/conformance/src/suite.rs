@@ -60,8 +60,9 @@ fn checks(implementation: &Implementation, suite: Suite) -> Vec<(&'static str, C
     let own = manifest.self_report;
     let published = manifest.published.is_some();
     let workers = implementation.has_workers_setting();
+    let counted = manifest.allocations.is_some();
     use Company::*;
-    let all: [(&'static str, Check, Company, bool); 13] = [
+    let all: [(&'static str, Check, Company, bool); 14] = [
         (
             "runs_overlapping_tasks_and_counts_every_one",
             runs_overlapping_tasks_and_counts_every_one,
@@ -135,6 +136,12 @@ fn checks(implementation: &Implementation, suite: Suite) -> Vec<(&'static str, C
             Shared,
             published,
         ),
+        (
+            "allocations_by_size_add_up_to_the_live_heap",
+            allocations_by_size_add_up_to_the_live_heap,
+            Shared,
+            counted,
+        ),
     ];
     all.into_iter()
         .filter(|(_, _, _, applies)| *applies)
@@ -156,6 +163,7 @@ fn in_suite(check: &str, implementation: &Implementation) -> Suite {
     match check {
         "no_crash_hang_or_lost_task_at_tiny_sleeps" => Suite::Stress,
         "matches_the_program_it_stands_for" => Suite::Stress,
+        "allocations_by_size_add_up_to_the_live_heap" => Suite::Stress,
         "os_limits_are_reported" if !implementation.manifest.self_report => Suite::Stress,
         _ => Suite::Quick,
     }

@@ -39,7 +39,10 @@ fn family(language: &str) -> (&'static str, &'static [(&'static str, &'static st
         ),
         "Python" => ("Python", &[("#1d4ed8", "#60a5fa")]),
         "Elixir" => ("Elixir", &[("#be185d", "#f472b6")]),
-        "C++" | "Zig" => ("C++ and Zig", &[("#334155", "#94a3b8"), ("#78716c", "#d6d3d1")]),
+        "C++" | "Zig" => (
+            "C++ and Zig",
+            &[("#334155", "#94a3b8"), ("#78716c", "#d6d3d1")],
+        ),
         _ => ("", &[("#4b5563", "#9ca3af")]),
     }
 }

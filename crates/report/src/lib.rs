@@ -8,6 +8,7 @@ pub mod markdown;
 pub mod plot;
 pub mod published;
 pub mod readme;
+pub mod sizes;
 pub mod summary;
 pub mod table;
 

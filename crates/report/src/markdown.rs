@@ -926,6 +926,7 @@ pub fn render(
     md += &kernel_section(results, summary);
     md += &readings_section(results, summary).unwrap_or_default();
     md += &memory_section(summary).unwrap_or_default();
+    md += &crate::sizes::section(summary).unwrap_or_default();
     md += &workers_section(summary).unwrap_or_default();
     md += &crate::differ::section(summary, published).unwrap_or_default();
     if !charts.is_empty() {
@@ -1256,6 +1257,7 @@ mod tests {
             allocations: 100_000,
             live_bytes: 26_500_000,
             peak_live_bytes: 27_000_000,
+            sizes: Vec::new(),
         });
         counted.measurement.peak_rss_bytes = Some(999 << 20);
         let mut results = results(vec![

@@ -14,7 +14,7 @@ pub mod stats;
 pub mod timeline;
 
 pub use env::Env;
-pub use harness::heap::HeapOfTasks;
+pub use harness::heap::{HeapOfTasks, SizeCount};
 /// The exit codes every tool shares with the measured binaries.
 pub use harness::report::exit;
 pub use jsonl::{Results, Writer};

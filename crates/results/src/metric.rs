@@ -242,7 +242,7 @@ pub const HEAP_ALLOCATIONS: Metric = Metric {
     heading: "allocations",
     unit: Unit::Count,
     source: "the counting build: allocations made while spawning (a reallocation counts as one)",
-    read: |row| Some(row.heap?.allocations as f64),
+    read: |row| Some(row.heap.as_ref()?.allocations as f64),
 };
 
 pub const HEAP_LIVE: Metric = Metric {
@@ -250,7 +250,7 @@ pub const HEAP_LIVE: Metric = Metric {
     heading: "live heap",
     unit: Unit::Bytes,
     source: "the counting build: heap bytes that spawning left live once every task was spawned",
-    read: |row| Some(row.heap?.live_bytes as f64),
+    read: |row| Some(row.heap.as_ref()?.live_bytes as f64),
 };
 
 pub const HEAP_PEAK_LIVE: Metric = Metric {
@@ -258,7 +258,7 @@ pub const HEAP_PEAK_LIVE: Metric = Metric {
     heading: "peak live heap",
     unit: Unit::Bytes,
     source: "the counting build: the most heap bytes live at once while spawning",
-    read: |row| Some(row.heap?.peak_live_bytes as f64),
+    read: |row| Some(row.heap.as_ref()?.peak_live_bytes as f64),
 };
 
 /// Every figure of a row, in the order the docs list them.
@@ -285,7 +285,8 @@ pub const ALL: &[&Metric] = &[
     &HEAP_PEAK_LIVE,
 ];
 
-/// The fields of a row that say what ran and how it went, not what was measured.
+/// The fields of a row that say what ran and how it went, not what was measured, and the one
+/// that breaks a figure down (`heap.sizes`: the live heap by allocation size).
 pub const NOT_FIGURES: &[&str] = &[
     "index",
     "repeat",
@@ -306,6 +307,7 @@ pub const NOT_FIGURES: &[&str] = &[
     "build",
     "workers",
     "kernel.cgroup",
+    "heap.sizes",
 ];
 
 #[cfg(test)]
@@ -323,7 +325,10 @@ mod tests {
         row.workers = Some(2);
         row.asked_sleep_s = Some(1.0);
         row.needed_sleep_s = Some(1.0);
-        row.heap = Some(harness::heap::HeapOfTasks::default());
+        row.heap = Some(harness::heap::HeapOfTasks {
+            sizes: vec![harness::heap::SizeCount::default()],
+            ..Default::default()
+        });
         row.measurement.kernel = Some(Kernel {
             cgroup: "v2".into(),
             total_peak_bytes: 1,
