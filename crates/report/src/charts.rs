@@ -57,27 +57,31 @@ fn darker(color: &str, by: f64) -> String {
 /// Every implementation's style: a hue of its language's family (its base's, lighter, for a
 /// variant), a dash of its own among those of its colour, and its base's marker.
 fn styles(summary: &Summary) -> BTreeMap<String, Style> {
-    let mut taken: BTreeMap<(&str, bool), usize> = BTreeMap::new();
+    let mut bases_seen: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut of_color: BTreeMap<&str, usize> = BTreeMap::new();
     let mut hues: BTreeMap<&str, (&str, &str)> = BTreeMap::new();
     let mut markers: BTreeMap<&str, Marker> = BTreeMap::new();
     let mut styles = BTreeMap::new();
     for implementation in &summary.implementations {
         let (kin, palette) = family(summary.language(implementation));
         let base = summary.variant_of(implementation);
-        let bases_before = taken.get(&(kin, false)).copied().unwrap_or(0);
-        let seen = taken.entry((kin, base.is_some())).or_default();
         let hue = match base.and_then(|base| hues.get(base)) {
             Some(hue) => *hue,
-            None => palette[bases_before % palette.len()],
+            None => {
+                let bases = bases_seen.entry(kin).or_default();
+                *bases += usize::from(base.is_none());
+                palette[(*bases).saturating_sub(1) % palette.len()]
+            }
         };
         hues.insert(implementation, hue);
+        let color = if base.is_some() { hue.1 } else { hue.0 };
+        let seen = of_color.entry(color).or_default();
         let marker = match base.and_then(|base| markers.get(base)) {
             Some(marker) => *marker,
             None => Marker::ALL[*seen % Marker::ALL.len()],
         };
         markers.insert(implementation, marker);
         // Past the dashes, a darker shade of the colour keeps each style its own.
-        let color = if base.is_some() { hue.1 } else { hue.0 };
         let style = Style {
             color: darker(color, (*seen / DASHES.len()) as f64 * 0.35),
             dash: DASHES[*seen % DASHES.len()],
@@ -250,7 +254,12 @@ fn peak_bars(
             }
         })
         .collect();
-    let markers = [Marker::Diamond, Marker::Triangle];
+    let markers = [
+        Marker::Diamond,
+        Marker::Triangle,
+        Marker::Square,
+        Marker::Circle,
+    ];
     BarChart {
         title: format!("Peak memory at {}", tasks_noun(tasks)),
         subtitle: "median peak resident memory of the process over its runs, with their range; \

@@ -813,25 +813,39 @@ fn peak_and_threads(cell: Option<&Cell>) -> String {
 /// Our figure beside the published ones, for every implementation that runs a program of the
 /// article or its follow-up.
 fn beside_published(summary: &Summary, published: &Published) -> String {
-    let counts: Vec<usize> = published
+    // The sources that published a program of this run.
+    let relevant: Vec<&crate::published::Source> = published
         .sources
         .iter()
-        .flat_map(|s| s.tasks.iter().copied())
-        .fold(Vec::new(), |mut counts, t| {
-            if !counts.contains(&t) {
-                counts.push(t);
-            }
-            counts
-        });
-    let sources: Vec<String> = published
-        .sources
+        .filter(|source| {
+            let ours = |row: &crate::published::PublishedRow| {
+                let name = row.implementation.as_deref();
+                summary
+                    .implementations
+                    .iter()
+                    .any(|i| Some(i.as_str()) == name)
+            };
+            source.rows.iter().any(ours)
+        })
+        .collect();
+    let counts: Vec<usize> =
+        relevant
+            .iter()
+            .flat_map(|s| s.tasks.iter().copied())
+            .fold(Vec::new(), |mut counts, t| {
+                if !counts.contains(&t) {
+                    counts.push(t);
+                }
+                counts
+            });
+    let sources: Vec<String> = relevant
         .iter()
         .map(|s| format!("{} ({})", s.title, s.unit))
         .collect();
     let md = format!(
         "## Ours beside the published figures\n\nEach cell: ours (MiB) · {}. The published \
          figures come from other machines, versions and methods: read them as context, not as \
-         a difference this run measured. C# here is Mono; the published C# figures are .NET's.\n\n",
+         a difference this run measured.\n\n",
         sources.join(" · ")
     );
     let header = counts.iter().map(|&t| (thousands(t), Align::Right));
@@ -839,10 +853,7 @@ fn beside_published(summary: &Summary, published: &Published) -> String {
         Table::new(std::iter::once(("implementation".to_string(), Align::Left)).chain(header));
     for implementation in &summary.implementations {
         let theirs = |tasks| -> Vec<String> {
-            let figures = published
-                .sources
-                .iter()
-                .map(|s| s.figure(implementation, tasks));
+            let figures = relevant.iter().map(|s| s.figure(implementation, tasks));
             figures
                 .map(|f| f.map_or("–".into(), |f| f.to_string()))
                 .collect()

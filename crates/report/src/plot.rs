@@ -330,7 +330,7 @@ impl BarChart {
             .fold(text_width("99,999.9", FONT), f64::max);
         let right = WIDTH - 16.0 - value_width - 8.0;
         let legend = self.legend(left);
-        let mut top = 52.0 + if legend.1 { 22.0 } else { 0.0 };
+        let mut top = 52.0 + 22.0 * legend.1 as f64;
         let mut panels = Group::new();
         for (bars, scale) in self.panels(bars) {
             let x = |value: f64| left + scale.place(value) * (right - left);
@@ -376,25 +376,32 @@ impl BarChart {
             .collect()
     }
 
-    /// The legend of the marks and of the parts, in one line under the heading; whether there
-    /// is one.
-    fn legend(&self, left: f64) -> (Group, bool) {
+    /// The legend of the marks and of the parts under the heading, in as many lines as it
+    /// needs to stay within the chart; how many lines it takes.
+    fn legend(&self, left: f64) -> (Group, usize) {
         let mut group = Group::new();
-        let mut at = left;
-        let y = 58.0;
+        let (mut at, mut lines) = (left, 0);
+        let mut place = |width: f64| {
+            if lines == 0 || at + width > WIDTH - 16.0 {
+                (at, lines) = (left, lines + 1);
+            }
+            let spot = (at, 58.0 + 22.0 * (lines - 1) as f64);
+            at += width + 24.0;
+            spot
+        };
         for (name, marker) in &self.marks {
+            let (x, y) = place(14.0 + text_width(name, FONT));
             group = group
-                .add(marker.draw(at + 5.0, y - 4.0, 9.0, "white", "black"))
-                .add(text(at + 14.0, y, FONT, "start", name));
-            at += 14.0 + text_width(name, FONT) + 24.0;
+                .add(marker.draw(x + 5.0, y - 4.0, 9.0, "white", "black"))
+                .add(text(x + 14.0, y, FONT, "start", name));
         }
         for (name, color) in &self.parts {
+            let (x, y) = place(16.0 + text_width(name, FONT));
             group = group
-                .add(rectangle(at, y - 10.0, 12.0, 12.0, color))
-                .add(text(at + 16.0, y, FONT, "start", name));
-            at += 16.0 + text_width(name, FONT) + 24.0;
+                .add(rectangle(x, y - 10.0, 12.0, 12.0, color))
+                .add(text(x + 16.0, y, FONT, "start", name));
         }
-        (group, !self.marks.is_empty() || !self.parts.is_empty())
+        (group, lines)
     }
 
     /// One bar: its label at the left, its parts, its range, its marks and its value at its end.

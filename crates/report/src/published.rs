@@ -39,10 +39,11 @@ impl Source {
         row.peak.get(at).copied().flatten()
     }
 
-    /// One of its figures in MiB: the article's MB are 10^6 bytes.
+    /// One of its figures in MiB: the article's MB are 10^6 bytes, GNU time's KB are KiB.
     pub fn in_mib(&self, figure: f64) -> f64 {
         match self.unit.as_str() {
             "MB" => figure * 1e6 / (1024.0 * 1024.0),
+            "KiB" => figure / 1024.0,
             _ => figure,
         }
     }
@@ -60,7 +61,10 @@ mod tests {
     #[test]
     fn published_data_parses_with_one_figure_per_task_count() {
         let published = published();
-        assert_eq!(published.sources.len(), 2);
+        assert_eq!(published.sources.len(), 4);
+        let xavorim = &published.sources[3];
+        assert_eq!(xavorim.figure("cpp-asio", 1_000_000), Some(853144.0));
+        assert!((xavorim.in_mib(853144.0) - 833.1).abs() < 0.1);
         for source in &published.sources {
             for row in &source.rows {
                 assert_eq!(row.peak.len(), source.tasks.len(), "{}", row.runtime);
