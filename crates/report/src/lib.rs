@@ -1,14 +1,13 @@
 //! Renders a results directory of the matrix driver into `report.md` and SVG charts.
 
 pub mod charts;
-pub mod differ;
 pub mod findings;
 pub mod launch;
 pub mod markdown;
 pub mod plot;
 pub mod published;
 pub mod readme;
-pub mod sizes;
+pub mod sections;
 pub mod summary;
 pub mod table;
 
@@ -74,7 +73,11 @@ pub fn update_readme(dir: &Path, readme: &Path) -> Result<(), Error> {
 
 /// Rewrites the table of the figures a row carries in `document`, from their declarations.
 pub fn update_figures_table(document: &Path) -> Result<(), Error> {
-    rewrite(document, FIGURES_MARKERS, &markdown::figures_table())
+    rewrite(
+        document,
+        FIGURES_MARKERS,
+        &sections::figures::figures_table(),
+    )
 }
 
 /// Replaces what lies between `markers` in the file at `path` by `section`.
@@ -113,7 +116,7 @@ mod tests {
     fn the_docs_table_of_figures_is_made_from_their_declarations() {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/results.md");
         let docs = std::fs::read_to_string(path).unwrap();
-        let current = replace_section(&docs, FIGURES_MARKERS, &markdown::figures_table());
+        let current = replace_section(&docs, FIGURES_MARKERS, &sections::figures::figures_table());
         assert!(
             current.as_ref() == Ok(&docs),
             "docs/results.md's table of figures is not made from crates/results/src/metric.rs: \
