@@ -17,6 +17,7 @@ pub fn findings(summary: &Summary, published: &Published) -> Vec<String> {
         what_a_thread_costs(summary),
         beside_the_article(summary, published),
         csharp_runtimes(summary, published),
+        readers_rows(summary, published),
         launch_and_sleep(summary),
     ]
     .into_iter()
@@ -184,6 +185,30 @@ fn csharp_runtimes(summary: &Summary, published: &Published) -> Option<String> {
         }
     }
     Some(text + ".")
+}
+
+/// The rows the article's readers added, at a million tasks, beside what they published.
+fn readers_rows(summary: &Summary, published: &Published) -> Option<String> {
+    let mut parts = Vec::new();
+    for name in ["nodejs-22", "bun", "deno", "cpp-asio"] {
+        let Some(ours) = peak(summary, name, MILLION) else {
+            continue;
+        };
+        let theirs = published.sources.iter().skip(2).find_map(|source| {
+            let figure = source.figure(name, MILLION)?;
+            Some(format!("{:.1}", source.in_mib(figure)))
+        });
+        let beside = theirs.map_or(String::new(), |t| format!(" (published: {t})"));
+        parts.push(format!("{} {ours:.1} MiB{beside}", summary.label(name)));
+    }
+    (parts.len() > 1).then(|| {
+        format!(
+            "**The runtimes the article's readers added, at a million tasks**: {}; the \
+             published figures in MiB, from other machines and methods (spurreiter's read with \
+             `top` on an Apple M3, Xavorim's with GNU time).",
+            parts.join(", ")
+        )
+    })
 }
 
 /// How long spawning a million tasks took, and which cells slept longer so that every task
@@ -378,6 +403,27 @@ mod tests {
             beside_the_article(&Summary::new(&nothing), &crate::published::published()),
             None
         );
+    }
+
+    #[test]
+    fn the_readers_rows_stand_beside_what_they_published() {
+        let mut rows = line("bun", 20.0, 520.0);
+        rows.extend(line("cpp-asio", 2.0, 830.0));
+        let records = [
+            ("bun", "Bun", "JavaScript", None),
+            ("cpp-asio", "C++ Asio", "C++", None),
+        ];
+        let results = run(rows, &records);
+        let published = crate::published::published();
+        let text = readers_rows(&Summary::new(&results), &published).unwrap();
+        assert!(
+            text.contains(
+                "Bun 520.0 MiB (published: 515.9), C++ Asio 830.0 MiB (published: 833.1);"
+            ),
+            "{text}"
+        );
+        let alone = run(line("bun", 20.0, 520.0), &records[..1]);
+        assert_eq!(readers_rows(&Summary::new(&alone), &published), None);
     }
 
     #[test]
