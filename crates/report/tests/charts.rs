@@ -1,7 +1,7 @@
 //! Every chart reads as a picture, from the SVG alone: no bar of no width, no two texts over
 //! each other (boxes from font size and length), no two series of a line chart in one style.
-//! Checked on the fixture (a real run) and on a generated run of 36 implementations, as many
-//! as a real run has and more, with skipped and failed cells, repeats and timelines.
+//! Checked on the fixture (a real run) and on a generated run of 44 implementations, more
+//! than a real run has, with skipped and failed cells, repeats and timelines.
 
 use results::timeline::{Point, Timeline};
 use results::{Env, Measurement, Row, Status};
@@ -142,13 +142,23 @@ fn the_charts_of_a_real_run_read_well() {
     assert!(problems.is_empty(), "{problems:#?}");
 }
 
-const LANGUAGES: [&str; 7] = ["Rust", "Go", "Java", "C#", "JavaScript", "Python", "Elixir"];
+const LANGUAGES: [&str; 9] = [
+    "Rust",
+    "Go",
+    "Java",
+    "C#",
+    "JavaScript",
+    "Python",
+    "Elixir",
+    "C++",
+    "Zig",
+];
 const COUNTS: [usize; 5] = [1, 10_000, 100_000, 1_000_000, 10_000_000];
 
-/// The generated run's implementations: more than the 32 of a default run now.
-const IMPLEMENTATIONS: usize = 36;
+/// The generated run's implementations: more than the 41 of a default run now.
+const IMPLEMENTATIONS: usize = 44;
 
-/// A run of 36 implementations over five counts, three runs a cell: every fifth a variant of
+/// A run of 44 implementations over five counts, three runs a cell: every fifth a variant of
 /// the one before it, every seventh from the second on another release of the second, some
 /// cells skipped or failed, each run with a timeline; the first four also at 1 to 16 worker
 /// threads.
@@ -261,8 +271,8 @@ fn m_spawn(row: &Row) -> f64 {
 }
 
 #[test]
-fn the_charts_of_thirty_implementations_read_well() {
-    let dir = temp_dir("thirty");
+fn the_charts_of_forty_four_implementations_read_well() {
+    let dir = temp_dir("forty-four");
     generated_run(&dir);
     let mut expected: Vec<String> = COUNTS.iter().map(|t| format!("peak-{t}.svg")).collect();
     expected.extend(COUNTS.iter().map(|t| format!("memory-{t}.svg")));
