@@ -41,18 +41,7 @@ pub fn draw_all(
             chart.render(),
         ));
     }
-    if let Some(tasks) = crate::readme::answer_tasks(summary) {
-        let bases: Vec<&str> = crate::findings::bases(summary).collect();
-        let mut chart = peak_bars(summary, published, &styles, tasks, &bases);
-        chart.subtitle = "one row per program (its variants and other releases: the report); \
-                          median peak over the runs, their range; published figures as marks"
-            .into();
-        drawn.push((
-            format!("answer-{tasks}.svg"),
-            chart.title.clone(),
-            chart.render(),
-        ));
-    }
+    drawn.extend(answer_bars(summary, published, &styles));
     if let Some(tasks) = kernel_chart_tasks(summary) {
         let chart = kernel_bars(summary, &styles, tasks);
         drawn.push((
@@ -90,6 +79,25 @@ pub fn draw_all(
             Ok(Chart { file, title })
         })
         .collect()
+}
+
+/// The README's chart: one bar per program of its own, at a million tasks or the largest count.
+fn answer_bars(
+    summary: &Summary,
+    published: &Published,
+    styles: &BTreeMap<String, Style>,
+) -> Option<Drawn> {
+    let tasks = crate::readme::answer_tasks(summary)?;
+    let bases: Vec<&str> = crate::findings::bases(summary).collect();
+    let mut chart = peak_bars(summary, published, styles, tasks, &bases);
+    chart.subtitle = "one row per program (its variants and other releases: the report); median \
+                      peak over the runs, their range; published figures as marks"
+        .into();
+    Some((
+        format!("answer-{tasks}.svg"),
+        chart.title.clone(),
+        chart.render(),
+    ))
 }
 
 /// Peak memory and launch time against tasks, one line per implementation.

@@ -63,64 +63,91 @@ pub(crate) fn seconds_range(values: &[f64]) -> String {
     }
 }
 
+/// The runs of a cell that succeeded, and how to speak of some of them.
+struct Runs<'a>(Vec<&'a results::Row>);
+
+impl<'a> Runs<'a> {
+    fn those(&self, keep: fn(&results::Row) -> bool) -> Vec<&'a results::Row> {
+        self.0.iter().copied().filter(|row| keep(row)).collect()
+    }
+
+    /// ` in 2 of its 3 runs`, or nothing where the cell ran once.
+    fn of(&self, rows: &[&results::Row]) -> String {
+        match self.0.len() {
+            1 => String::new(),
+            all => format!(" in {} of its {all} runs", rows.len()),
+        }
+    }
+}
+
+fn launches(rows: &[&results::Row]) -> String {
+    seconds_range(
+        &rows
+            .iter()
+            .filter_map(|r| r.measurement.spawn_s)
+            .collect::<Vec<_>>(),
+    )
+}
+
+fn sleeps(rows: &[&results::Row]) -> String {
+    seconds_range(&rows.iter().map(|r| r.cell_sleep_s).collect::<Vec<_>>())
+}
+
 /// What a reader must know of how a cell's tasks slept, where it is not plain: a launch
 /// longer than the sleep; a sleep longer than the run's, so that every task was alive at once;
 /// a run too short for its sleep, or whose wake-up and join outlasted it.
 pub(crate) fn sleep_note(cell: &Cell) -> Option<String> {
-    type Rows<'r> = Vec<&'r results::Row>;
-    let ok: Rows = cell.rows.iter().copied().filter(|r| r.is_ok()).collect();
-    let where_ = |keep: fn(&results::Row) -> bool| -> Rows {
-        ok.iter().copied().filter(|r| keep(r)).collect()
-    };
-    let of_runs = |rows: &Rows| match ok.len() {
-        1 => String::new(),
-        all => format!(" in {} of its {all} runs", rows.len()),
-    };
-    let launches = |rows: &Rows| {
-        seconds_range(
-            &rows
-                .iter()
-                .filter_map(|r| r.measurement.spawn_s)
-                .collect::<Vec<_>>(),
-        )
-    };
-    let sleeps =
-        |rows: &Rows| seconds_range(&rows.iter().map(|r| r.cell_sleep_s).collect::<Vec<_>>());
-    let short = where_(|row| row.measurement.all_alive == Some(false));
-    if !short.is_empty() {
-        let needed = short
-            .iter()
-            .filter_map(|row| row.needed_sleep_s)
-            .reduce(f64::max);
-        let needed = needed.map_or(String::new(), |needed| {
-            format!("; a sleep of {needed} s, twice the launch, would not end within its timeout")
-        });
-        return Some(format!(
-            "spawning ({}) took longer than its sleep ({}){}, so not all tasks were alive at \
-             once; the peak is below that of this many live tasks{needed}.",
-            launches(&short),
-            sleeps(&short),
-            of_runs(&short)
-        ));
+    let runs = Runs(cell.rows.iter().copied().filter(|r| r.is_ok()).collect());
+    not_all_alive(&runs)
+        .or_else(|| slept_longer(&runs))
+        .or_else(|| not_side_by_side(&runs))
+}
+
+/// Where a launch outlasted the sleep.
+fn not_all_alive(runs: &Runs) -> Option<String> {
+    let short = runs.those(|row| row.measurement.all_alive == Some(false));
+    if short.is_empty() {
+        return None;
     }
-    let longer = where_(|row| row.asked_sleep_s.is_some());
-    if let Some(asked) = longer.iter().find_map(|row| row.asked_sleep_s) {
-        return Some(format!(
-            "each task slept {}, not {asked} s, so that every task was alive at once (spawning \
-             took {}){}.",
-            sleeps(&longer),
-            launches(&longer),
-            of_runs(&longer)
-        ));
-    }
-    let apart = where_(|row| row.measurement.overlapped == Some(false));
+    let needed = short
+        .iter()
+        .filter_map(|row| row.needed_sleep_s)
+        .reduce(f64::max);
+    let needed = needed.map_or(String::new(), |needed| {
+        format!("; a sleep of {needed} s, twice the launch, would not end within its timeout")
+    });
+    Some(format!(
+        "spawning ({}) took longer than its sleep ({}){}, so not all tasks were alive at once; \
+         the peak is below that of this many live tasks{needed}.",
+        launches(&short),
+        sleeps(&short),
+        runs.of(&short)
+    ))
+}
+
+/// Where the cell slept longer than the run, so that every task was alive at once.
+fn slept_longer(runs: &Runs) -> Option<String> {
+    let longer = runs.those(|row| row.asked_sleep_s.is_some());
+    let asked = longer.iter().find_map(|row| row.asked_sleep_s)?;
+    Some(format!(
+        "each task slept {}, not {asked} s, so that every task was alive at once (spawning took \
+         {}){}.",
+        sleeps(&longer),
+        launches(&longer),
+        runs.of(&longer)
+    ))
+}
+
+/// Where a run ended before its sleep could, or its wake-up and join outlasted the sleep.
+fn not_side_by_side(runs: &Runs) -> Option<String> {
+    let apart = runs.those(|row| row.measurement.overlapped == Some(false));
     let first = apart.first()?;
     let (wall, sleep) = (first.measurement.wall_s?, first.cell_sleep_s);
     if wall < sleep {
         return Some(format!(
             "the run ended {} after it started, before its {sleep} s sleep could{}.",
             seconds(wall),
-            of_runs(&apart)
+            runs.of(&apart)
         ));
     }
     let waits: Vec<f64> = apart
@@ -134,7 +161,7 @@ pub(crate) fn sleep_note(cell: &Cell) -> Option<String> {
         "waking and joining the tasks took {} after the last one's sleep ended, longer than the \
          sleep itself{}.",
         seconds_range(&waits),
-        of_runs(&apart)
+        runs.of(&apart)
     ))
 }
 

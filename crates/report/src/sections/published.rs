@@ -9,22 +9,24 @@ use std::fmt::Write;
 
 /// Our figure beside the published ones, for every implementation that runs a program of the
 /// article or its follow-up.
-pub(crate) fn beside_published(summary: &Summary, published: &Published) -> String {
-    // The sources that published a program of this run.
-    let relevant: Vec<&crate::published::Source> = published
+/// The sources that published a program of this run.
+fn relevant<'p>(summary: &Summary, published: &'p Published) -> Vec<&'p crate::published::Source> {
+    let ours = |row: &crate::published::PublishedRow| {
+        let name = row.implementation.as_deref();
+        summary
+            .implementations
+            .iter()
+            .any(|i| Some(i.as_str()) == name)
+    };
+    published
         .sources
         .iter()
-        .filter(|source| {
-            let ours = |row: &crate::published::PublishedRow| {
-                let name = row.implementation.as_deref();
-                summary
-                    .implementations
-                    .iter()
-                    .any(|i| Some(i.as_str()) == name)
-            };
-            source.rows.iter().any(ours)
-        })
-        .collect();
+        .filter(|source| source.rows.iter().any(ours))
+        .collect()
+}
+
+pub(crate) fn beside_published(summary: &Summary, published: &Published) -> String {
+    let relevant = relevant(summary, published);
     let counts: Vec<usize> =
         relevant
             .iter()
