@@ -304,6 +304,10 @@ fn measure_all_alive(
     else {
         return Ok(None);
     };
+    if measured.measurement.status == Status::Skipped {
+        // A cell that did not run slept nothing longer.
+        slept.sleep_s = asked_s;
+    }
     let m = &measured.measurement;
     let (true, Some(false), Some(launch_s)) = (m.is_ok(), m.all_alive, m.spawn_s) else {
         return Ok(Some((measured, slept)));

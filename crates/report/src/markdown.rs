@@ -27,7 +27,7 @@ fn heading(results: &Results) -> String {
     let longer = results
         .rows
         .iter()
-        .filter(|row| row.asked_sleep_s.is_some())
+        .filter(|row| row.is_ok() && row.asked_sleep_s.is_some())
         .count();
     let longer = match longer {
         0 => String::new(),

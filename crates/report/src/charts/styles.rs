@@ -26,7 +26,7 @@ fn family(language: &str) -> (&'static str, &'static [(&'static str, &'static st
         "Elixir" => ("Elixir", &[("#be185d", "#f472b6")]),
         "C++" | "Zig" => (
             "C++ and Zig",
-            &[("#334155", "#94a3b8"), ("#78716c", "#d6d3d1")],
+            &[("#15803d", "#86efac"), ("#065f46", "#34d399")],
         ),
         _ => ("", &[("#4b5563", "#9ca3af")]),
     }
