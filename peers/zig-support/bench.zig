@@ -14,6 +14,89 @@ pub fn usageError(comptime format: []const u8, args: anytype) noreturn {
     std.process.exit(2);
 }
 
+/// One of the OS limits a thread takes a share of: its value and what is in use now.
+const Limit = struct {
+    name: []const u8,
+    value: ?u64,
+    used: u64,
+    per_thread: u64,
+    raise: []const u8,
+};
+
+/// The one line of a thread the OS refused, and exit 3: it names the limit nearest to being
+/// reached (threads on the machine against kernel.pid_max, kernel.threads-max and ulimit -u;
+/// this process's mappings against vm.max_map_count), its value, the value the rest of the
+/// tasks need and the command that raises it.
+pub fn threadLimitError(started: usize, tasks: usize) noreturn {
+    const threads = threadsOnMachine();
+    var nproc: linux.rlimit = undefined;
+    const nproc_value: ?u64 = if (linux.errno(linux.getrlimit(.NPROC, &nproc)) == .SUCCESS and
+        nproc.cur != linux.RLIM.INFINITY) nproc.cur else null;
+    const limits = [_]Limit{
+        .{ .name = "kernel.pid_max", .value = readNumber("/proc/sys/kernel/pid_max"), .used = threads, .per_thread = 1, .raise = "sysctl -w kernel.pid_max=" },
+        .{ .name = "kernel.threads-max", .value = readNumber("/proc/sys/kernel/threads-max"), .used = threads, .per_thread = 1, .raise = "sysctl -w kernel.threads-max=" },
+        .{ .name = "vm.max_map_count", .value = readNumber("/proc/sys/vm/max_map_count"), .used = linesOf("/proc/self/maps"), .per_thread = 2, .raise = "sysctl -w vm.max_map_count=" },
+        .{ .name = "ulimit -u", .value = nproc_value, .used = threads, .per_thread = 1, .raise = "ulimit -u " },
+    };
+    var nearest: ?Limit = null;
+    for (limits) |limit| {
+        const value = limit.value orelse continue;
+        const room = value -| limit.used;
+        if (nearest == null or room < nearest.?.value.? -| nearest.?.used) nearest = limit;
+    }
+    const limit = nearest orelse {
+        std.debug.print("OS limit: cannot run {d} tasks as threads: thread {d} was refused, and no limit could be read\n", .{ tasks, started + 1 });
+        std.process.exit(3);
+    };
+    const needed = limit.used + (tasks - started) * limit.per_thread;
+    const suggested = (needed + needed / 50 + 999) / 1000 * 1000;
+    std.debug.print("OS limit: cannot run {d} tasks as threads: thread {d} was refused: {s} is {d}, {d} needed (raise it: {s}{d})\n", .{ tasks, started + 1, limit.name, limit.value.?, needed, limit.raise, suggested });
+    std.process.exit(3);
+}
+
+/// Threads of every process on the machine now: the total of /proc/loadavg's fourth field.
+fn threadsOnMachine() u64 {
+    var buffer: [256]u8 = undefined;
+    const text = readFile("/proc/loadavg", &buffer);
+    var fields = std.mem.tokenizeScalar(u8, text, ' ');
+    for (0..3) |_| _ = fields.next();
+    const running = fields.next() orelse return 0;
+    const slash = std.mem.indexOfScalar(u8, running, '/') orelse return 0;
+    return std.fmt.parseInt(u64, running[slash + 1 ..], 10) catch 0;
+}
+
+fn readNumber(path: [*:0]const u8) ?u64 {
+    var buffer: [64]u8 = undefined;
+    const text = std.mem.trim(u8, readFile(path, &buffer), " \n");
+    return std.fmt.parseInt(u64, text, 10) catch null;
+}
+
+/// Lines of a file read whole, chunk by chunk.
+fn linesOf(path: [*:0]const u8) u64 {
+    const rc = linux.open(path, .{ .ACCMODE = .RDONLY, .CLOEXEC = true }, 0);
+    if (linux.errno(rc) != .SUCCESS) return 0;
+    const fd: i32 = @intCast(rc);
+    defer _ = linux.close(fd);
+    var buffer: [65536]u8 = undefined;
+    var lines: u64 = 0;
+    while (true) {
+        const n = linux.read(fd, &buffer, buffer.len);
+        if (linux.errno(n) != .SUCCESS or n == 0) return lines;
+        lines += std.mem.count(u8, buffer[0..n], "\n");
+    }
+}
+
+/// The start of a file, as much of it as `buffer` holds; empty when it cannot be read.
+fn readFile(path: [*:0]const u8, buffer: []u8) []const u8 {
+    const rc = linux.open(path, .{ .ACCMODE = .RDONLY, .CLOEXEC = true }, 0);
+    if (linux.errno(rc) != .SUCCESS) return "";
+    const fd: i32 = @intCast(rc);
+    defer _ = linux.close(fd);
+    const n = linux.read(fd, buffer.ptr, buffer.len);
+    if (linux.errno(n) != .SUCCESS) return "";
+    return buffer[0..n];
+}
+
 pub const Options = struct {
     tasks: usize,
     sleep: std.Io.Duration,
