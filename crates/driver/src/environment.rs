@@ -56,7 +56,7 @@ pub fn found(
         label: implementation.label().to_string(),
         language: manifest.language.clone(),
         model: manifest.model.describe().to_string(),
-        variant_of: manifest.variant_of.clone(),
+        variant_of: manifest.variant_of().map(str::to_string),
         release_of: manifest.release_of.clone(),
         version,
         command,

@@ -282,7 +282,7 @@ impl Plan {
         }
         let mut implementations = chosen(&args.implementations, found)?;
         if args.quick && args.implementations.is_empty() {
-            implementations.retain(|i| i.manifest.variant_of.is_none());
+            implementations.retain(|i| i.manifest.variant_of().is_none());
         }
         let mut tasks = match (args.tasks.is_empty(), args.quick) {
             (false, _) => args.tasks.clone(),
