@@ -2,7 +2,7 @@
 //! `bench-<name>`), `versions/` or `peers/`.
 
 use crate::defaults::{defaults, Folder};
-use crate::manifest::Stated;
+use crate::stated::Stated;
 use crate::{Error, Implementation, Manifest, MANIFEST};
 use std::path::Path;
 

@@ -60,6 +60,7 @@ mod discover;
 mod error;
 mod implementation;
 mod manifest;
+mod stated;
 
 pub use discover::discover;
 pub use error::{CommandFailure, Error};

@@ -1,7 +1,7 @@
 //! `env.json`: the machine, each implementation's toolchain and exact version, the limits,
 //! how the meter measured, and the source tree of a run.
 
-use crate::preflight::limits_now;
+use crate::host::{first_line_with, limits_now, meminfo};
 use catalog::Implementation;
 use results::env::{ImplementationRecord, Meter, PublishedProgram};
 use results::Env;
@@ -9,26 +9,12 @@ use std::collections::BTreeMap;
 use std::process::Command;
 use std::time::Duration;
 
-fn first_line_with(path: &str, key: &str) -> Option<String> {
-    let text = std::fs::read_to_string(path).ok()?;
-    let line = text.lines().find(|line| line.starts_with(key))?;
-    let value = line.split_once(['=', ':'])?.1.trim().trim_matches('"');
-    Some(value.to_string())
-}
-
 fn command_output(program: &str, args: &[&str]) -> Option<String> {
     let output = Command::new(program).args(args).output().ok()?;
     output
         .status
         .success()
         .then(|| String::from_utf8_lossy(&output.stdout).trim().to_string())
-}
-
-/// A figure of /proc/meminfo, in bytes.
-pub fn meminfo(key: &str) -> Option<u64> {
-    let kib = first_line_with("/proc/meminfo", key)?;
-    let kib: u64 = kib.trim_end_matches("kB").trim().parse().ok()?;
-    Some(kib * 1024)
 }
 
 /// An implementation as this run found it: its version, or why it cannot run here.

@@ -4,6 +4,7 @@
 
 mod cell;
 mod environment;
+mod host;
 mod plan;
 mod preflight;
 mod raise;
@@ -341,8 +342,10 @@ fn measure_cell(
     let (implementation, tasks) = (planned.implementation, planned.tasks);
     let skip = match state {
         Err(why) => Some(why.clone()),
-        Ok(_) => sleep::not_again(implementation.name(), tasks, done)
-            .or_else(|| preflight::reason_to_skip(implementation, tasks, done)),
+        Ok(_) => sleep::not_again(implementation.name(), tasks, done).or_else(|| {
+            let available = host::available_memory();
+            preflight::reason_to_skip(implementation, tasks, done, available)
+        }),
     };
     if let Some(why) = skip {
         return Ok(Some(Measured::skipped(implementation.name(), why)));
@@ -456,7 +459,7 @@ fn progress(row: &Row, plan: &Plan, cells: usize) -> String {
 
 fn print_preflight(plan: &Plan, available: &Availability) {
     eprintln!("preflight: the limits that bound these runs");
-    for (name, value) in preflight::limits_now() {
+    for (name, value) in host::limits_now() {
         eprintln!("  {name:<32} {value}");
     }
     let mut blocked = 0;
@@ -476,7 +479,7 @@ fn print_preflight(plan: &Plan, available: &Availability) {
                 );
             }
             let needed = preflight::estimated_bytes(implementation, tasks, &[]);
-            if needed > preflight::available_memory() * 9 / 10 {
+            if !preflight::fits(needed, host::available_memory()) {
                 eprintln!(
                     "  {name} {}: may need up to {:.1} GiB by a stated bound; it runs only if the smaller cells show it fits",
                     thousands(tasks),

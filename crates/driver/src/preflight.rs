@@ -1,47 +1,10 @@
-//! What the machine allows: the limits that matter, and whether a cell fits them and the
-//! memory available. The limit checks are the Rust binaries' own (harness::limits), fed with
-//! what each task takes by its manifest.
+//! Whether a cell fits the machine: the OS limits, checked as the Rust binaries check them
+//! (harness::limits) with what each task takes by its manifest, and the memory available.
 
 use catalog::Implementation;
 use harness::limits;
 use results::format::gib;
 use results::Row;
-
-/// The limits that bound the runs, by name, with their current values.
-pub fn limits_now() -> Vec<(&'static str, String)> {
-    let sysctl = |name| limits::read_sysctl(name).map_or("unreadable".into(), |v| v.to_string());
-    vec![
-        ("kernel.pid_max", sysctl("kernel.pid_max")),
-        ("kernel.threads-max", sysctl("kernel.threads-max")),
-        ("vm.max_map_count", sysctl("vm.max_map_count")),
-        ("ulimit -u", rlimit(libc::RLIMIT_NPROC, 1)),
-        ("ulimit -l (KiB)", rlimit(libc::RLIMIT_MEMLOCK, 1024)),
-        (
-            "kernel.io_uring_disabled",
-            sysctl("kernel.io_uring_disabled"),
-        ),
-        (
-            results::env::THREADS_RUNNING,
-            limits::threads_on_machine().to_string(),
-        ),
-        (
-            results::env::MEMORY_AVAILABLE,
-            (available_memory() >> 20).to_string(),
-        ),
-    ]
-}
-
-fn rlimit(resource: libc::__rlimit_resource_t, unit: u64) -> String {
-    match limits::soft_limit(resource) {
-        Some(limit) => (limit / unit).to_string(),
-        None => "unlimited".into(),
-    }
-}
-
-/// MemAvailable from /proc/meminfo, in bytes (0 where it cannot be read).
-pub fn available_memory() -> u64 {
-    crate::environment::meminfo("MemAvailable").unwrap_or(0)
-}
 
 /// Kernel memory per OS thread that resident memory does not show, used only when no
 /// cgroup measured it: its 16 KiB kernel stack and task structures, rounded up.
@@ -78,19 +41,24 @@ pub fn estimated_bytes(implementation: &Implementation, tasks: usize, done: &[Ro
     tasks as u64 * per_task * 3 / 2
 }
 
-/// Why a cell must not run on this machine now, if it must not.
+/// Whether `needed` bytes fit in `available` with a tenth to spare for everything else.
+pub fn fits(needed: u64, available: u64) -> bool {
+    needed <= available * 9 / 10
+}
+
+/// Why a cell must not run on a machine with `available` bytes free, if it must not.
 pub fn reason_to_skip(
     implementation: &Implementation,
     tasks: usize,
     done: &[Row],
+    available: u64,
 ) -> Option<String> {
     let shortfalls = implementation.shortfalls(tasks);
     if !shortfalls.is_empty() {
         return Some(limits::message(tasks, "tasks", &shortfalls));
     }
     let needed = estimated_bytes(implementation, tasks, done);
-    let available = available_memory();
-    (needed > available * 9 / 10).then(|| {
+    (!fits(needed, available)).then(|| {
         format!(
             "memory: {} at {tasks} tasks needs about {:.1} GiB, {:.1} GiB is available \
              (run it on a machine with more memory)",
@@ -172,19 +140,20 @@ mod tests {
     #[test]
     fn a_cell_larger_than_memory_is_skipped_with_the_reason() {
         let smol = implementation("smol");
-        let tasks = (available_memory() / smol.manifest.bytes_per_task_bound) as usize + 1;
-        let why = reason_to_skip(&smol, tasks, &[]).expect("too large to fit");
+        let available = 8 << 30;
+        let tasks = (available / smol.manifest.bytes_per_task_bound) as usize + 1;
+        let why = reason_to_skip(&smol, tasks, &[], available).expect("too large to fit");
         assert!(
             why.starts_with(&format!("memory: smol at {tasks} tasks needs about ")),
             "{why}"
         );
-        assert_eq!(reason_to_skip(&smol, 1000, &[]), None);
+        assert_eq!(reason_to_skip(&smol, 1000, &[], available), None);
     }
 
     #[test]
     fn limit_shortfalls_are_the_binaries_own() {
         let pid_max = limits::read_sysctl("kernel.pid_max").unwrap() as usize;
-        let why = reason_to_skip(&implementation("threads"), pid_max + 1, &[]).unwrap();
+        let why = reason_to_skip(&implementation("threads"), pid_max + 1, &[], u64::MAX).unwrap();
         assert!(why.contains("kernel.pid_max is"), "{why}");
         assert!(implementation("tokio").shortfalls(pid_max + 1).is_empty());
     }

@@ -2,12 +2,9 @@
 //! from the run; a finding whose data the run lacks is left out, never left stale.
 
 use crate::published::{Published, Source};
-use crate::summary::Summary;
+use crate::summary::{Summary, MILLION};
 use results::format::{gib, thousands};
 use results::metric::{CGROUP_TOTAL, PEAK_RSS, SPAWN};
-
-/// The task count the findings are about: the article's largest.
-pub const MILLION: usize = 1_000_000;
 
 /// Every finding the run supports, in the order a reader wants them.
 pub fn findings(summary: &Summary, published: &Published) -> Vec<String> {

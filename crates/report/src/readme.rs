@@ -1,27 +1,18 @@
 //! The README's answer: the chart and short table at a million tasks (or the run's largest
 //! count below it), where and how the run was made, and the findings.
 
-use crate::charts::short_reason;
-use crate::findings::{bases, findings, MILLION};
+use crate::findings::{bases, findings};
 use crate::published::Published;
-use crate::summary::Summary;
+use crate::summary::{short_reason, Summary};
 use crate::table::{Align, Table};
 use results::format::thousands;
 use results::metric::{CGROUP_TOTAL, PEAK_RSS};
 use results::Results;
 use std::fmt::Write;
 
-/// The count the answer is given at: a million where the run has it, else its largest.
-pub fn answer_tasks(summary: &Summary) -> Option<usize> {
-    match summary.tasks.contains(&MILLION) {
-        true => Some(MILLION),
-        false => summary.tasks.last().copied(),
-    }
-}
-
 /// The results section of the README; `dir` is the results directory as linked from it.
 pub fn section(results: &Results, summary: &Summary, published: &Published, dir: &str) -> String {
-    let Some(tasks) = answer_tasks(summary) else {
+    let Some(tasks) = summary.answer_tasks() else {
         return format!("The run in `{dir}` has no rows.\n");
     };
     let mut md = format!(

@@ -3,7 +3,7 @@
 
 use results::metric::PEAK_RSS;
 use results::stats::{fit_line, median};
-use results::{Measurement, Metric, Results, Row};
+use results::{Measurement, Metric, Results, Row, Status};
 use std::collections::BTreeMap;
 
 /// The repeats of one implementation at one task count.
@@ -56,6 +56,26 @@ impl<'a> Cell<'a> {
     }
 }
 
+/// The task count the findings are about: the article's largest.
+pub const MILLION: usize = 1_000_000;
+
+/// Why a cell has no figure, in a few words: skipped or failed, and the first clause of why.
+pub fn short_reason(cell: Option<&Cell>) -> String {
+    let Some(problem) = cell.and_then(|cell| cell.not_ok().next()) else {
+        return "not run".into();
+    };
+    let word = match problem.status {
+        Status::Skipped => "skipped",
+        _ => "failed",
+    };
+    let why = problem.error.as_deref().unwrap_or("");
+    let first = why.split([':', '(', ';']).next().unwrap_or("").trim();
+    match first.is_empty() {
+        true => word.into(),
+        false => format!("{word}: {first}"),
+    }
+}
+
 pub struct Summary<'a> {
     /// Implementations in the order the run met them (the catalog's order).
     pub implementations: Vec<String>,
@@ -71,6 +91,14 @@ pub struct Summary<'a> {
 }
 
 impl<'a> Summary<'a> {
+    /// The count the answer is given at: a million where the run has it, else its largest.
+    pub fn answer_tasks(&self) -> Option<usize> {
+        match self.tasks.contains(&MILLION) {
+            true => Some(MILLION),
+            false => self.tasks.last().copied(),
+        }
+    }
+
     pub fn new(results: &'a Results) -> Summary<'a> {
         let mut cells: BTreeMap<(String, usize), Cell> = BTreeMap::new();
         let mut implementations: Vec<String> = Vec::new();

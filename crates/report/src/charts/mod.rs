@@ -4,11 +4,10 @@
 
 use crate::plot::{ys, Bar, BarChart, Event, LineChart, Mark, Marker, Part, Scale, Series, Style};
 use crate::published::Published;
-use crate::summary::{Cell, Summary};
+use crate::summary::{short_reason, Cell, Summary};
 use results::format::MIB;
 use results::format::{mib, thousands};
 use results::metric::{CGROUP_TOTAL, KERNEL_PART, PEAK_RSS, SPAWN};
-use results::Status;
 use std::collections::BTreeMap;
 use std::path::Path;
 use styles::styles;
@@ -87,7 +86,7 @@ fn answer_bars(
     published: &Published,
     styles: &BTreeMap<String, Style>,
 ) -> Option<Drawn> {
-    let tasks = crate::readme::answer_tasks(summary)?;
+    let tasks = summary.answer_tasks()?;
     let bases: Vec<&str> = crate::findings::bases(summary).collect();
     let mut chart = peak_bars(summary, published, styles, tasks, &bases);
     chart.subtitle = "one row per program (its variants and other releases: the report); median \
@@ -139,23 +138,6 @@ fn tasks_noun(tasks: usize) -> String {
     match tasks {
         1 => "1 task".into(),
         _ => format!("{} tasks", thousands(tasks)),
-    }
-}
-
-/// Why a cell has no figure, in a few words: skipped or failed, and the first clause of why.
-pub fn short_reason(cell: Option<&Cell>) -> String {
-    let Some(problem) = cell.and_then(|cell| cell.not_ok().next()) else {
-        return "not run".into();
-    };
-    let word = match problem.status {
-        Status::Skipped => "skipped",
-        _ => "failed",
-    };
-    let why = problem.error.as_deref().unwrap_or("");
-    let first = why.split([':', '(', ';']).next().unwrap_or("").trim();
-    match first.is_empty() {
-        true => word.into(),
-        false => format!("{word}: {first}"),
     }
 }
 

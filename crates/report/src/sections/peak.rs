@@ -190,7 +190,7 @@ pub fn peak_section(results: &Results, summary: &Summary) -> String {
         .tasks
         .iter()
         .map(|&tasks| (thousands(tasks), Align::Right));
-    let at = crate::readme::answer_tasks(summary).unwrap_or(0);
+    let at = summary.answer_tasks().unwrap_or(0);
     let mut table = Table::new(
         [
             ("implementation".into(), Align::Left),
