@@ -3,20 +3,24 @@
 //! the report.
 
 mod cell;
+mod cli;
 mod environment;
 mod host;
 mod plan;
 mod preflight;
 mod raise;
+mod schedule;
 mod sleep;
 
 use anyhow::Context;
 use cell::{CellRun, Measured};
+use cli::Args;
 use harness::report::exit;
-use plan::{Args, Build, Plan, Planned};
+use plan::Plan;
 use results::format::{mib, thousands};
 use results::measurement::{COUNTING_BUILD, PUBLISHED_BUILD};
 use results::{Row, Status, Writer};
+use schedule::{Build, Planned};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -1,154 +1,12 @@
-//! The command line of `scripts/bench.sh` and the matrix it asks for, checked before anything
-//! runs: every bad value is one line that names it, and exit 2.
+//! The matrix the command line asks for, checked before anything runs: the implementations,
+//! the task counts, and each count's sleep and runs.
 
+use crate::cli::Args;
 use anyhow::{anyhow, bail};
 use catalog::Implementation;
 use clap::Parser;
-use std::path::PathBuf;
+use std::collections::BTreeMap;
 use std::time::Duration;
-
-/// Runs the article's benchmark for every runtime and task count, and renders the report.
-#[derive(Parser, Debug)]
-#[command(
-    bin_name = "scripts/bench.sh",
-    version,
-    after_help = "Results go to results/<UTC timestamp>/ (results/latest points at the newest)."
-)]
-pub struct Args {
-    /// 10k and 100k tasks of 1 s, every implementation of a program of its own (no variant,
-    /// no other release): about 2 minutes on 2 cores once built.
-    #[arg(long)]
-    pub quick: bool,
-    /// Implementations to run, comma-separated, by folder name [default: all]. Also
-    /// --runtimes, its former name.
-    #[arg(long, value_delimiter = ',', alias = "runtimes")]
-    pub implementations: Vec<String>,
-    /// Task counts, comma-separated, like 1,10k,1M [default: 1,10k,100k,1M].
-    #[arg(long, value_delimiter = ',', allow_negative_numbers = true, value_parser = parse_tasks)]
-    pub tasks: Vec<usize>,
-    /// Seconds each task sleeps [default: 10; 1 with --quick]. A cell whose launch takes more
-    /// than half of it sleeps twice its launch, so that every task is alive at once.
-    #[arg(long, allow_negative_numbers = true, value_parser = parse_sleep)]
-    pub sleep: Option<f64>,
-    /// Another sleep at some task counts, like 10M=120: a launch longer than the sleep leaves
-    /// the first tasks done before the last begin.
-    #[arg(long, value_delimiter = ',', value_parser = parse_sleep_at)]
-    pub sleep_at: Vec<(usize, f64)>,
-    /// Runs of every cell; the report shows their median and range.
-    #[arg(long, default_value_t = 1, allow_negative_numbers = true, value_parser = parse_repeat)]
-    pub repeat: u32,
-    /// Other runs at some task counts, like 10M=1: fewer where a cell takes minutes.
-    #[arg(long, value_delimiter = ',', value_parser = parse_repeat_at)]
-    pub repeat_at: Vec<(usize, u32)>,
-    /// Results directory [default: results/<UTC timestamp>].
-    #[arg(long)]
-    pub out: Option<PathBuf>,
-    /// Seconds before a cell is killed and recorded as failed [default: the sleep + 300].
-    #[arg(long, allow_negative_numbers = true, value_parser = results::format::parse_timeout)]
-    pub timeout: Option<f64>,
-    /// Root only: raise pid_max, threads-max and max_map_count for the run, restored after
-    /// (their old values wait in /var/tmp/tasks-bench-raised-limits.conf until then).
-    #[arg(long)]
-    pub raise_limits: bool,
-    /// Only put back limits that a driver killed mid-run left raised, then exit.
-    #[arg(long, conflicts_with = "raise_limits")]
-    pub restore_limits: bool,
-    /// Also run the criterion launch-cost benches (about 5 minutes) and report them.
-    #[arg(long)]
-    pub launch_cost: bool,
-    /// Also run every build that counts its allocations (the Rust ones), once at each task
-    /// count from 1,000 to 100,000: where the memory goes.
-    #[arg(long)]
-    pub allocations: bool,
-    /// Also measure each implementation's published program, as printed, beside it at 100k
-    /// and 1M, both at least 3 times: the report's fidelity table.
-    #[arg(long)]
-    pub fidelity: bool,
-    /// Worker-thread counts, comma-separated, like 1,2,4,8,16: every cell of an implementation
-    /// that has such a setting runs at each of them too, besides at its own default; one
-    /// without runs once, and the driver says so.
-    #[arg(long, value_delimiter = ',', allow_negative_numbers = true, value_parser = parse_workers)]
-    pub workers: Vec<u32>,
-    /// Milliseconds between the meter's readings of a running program.
-    #[arg(long, default_value_t = 10, allow_negative_numbers = true, value_parser = clap::value_parser!(u64).range(1..=10_000))]
-    pub interval: u64,
-    /// The repository whose implementations run [default: this one].
-    #[arg(long, hide = true)]
-    pub root: Option<PathBuf>,
-    /// For tests: a folder standing in for /proc/sys, so that no test changes the kernel.
-    #[arg(long, hide = true, requires = "limits_state")]
-    pub sysctl_root: Option<PathBuf>,
-    /// For tests: where the old values of raised limits are kept.
-    #[arg(long, hide = true, requires = "sysctl_root")]
-    pub limits_state: Option<PathBuf>,
-}
-
-impl Args {
-    /// The kernel settings `--raise-limits` and `--restore-limits` work on.
-    pub fn sysctls(&self) -> crate::raise::Sysctls {
-        match (&self.sysctl_root, &self.limits_state) {
-            (Some(root), Some(state)) => crate::raise::Sysctls {
-                root: root.clone(),
-                state: state.clone(),
-            },
-            _ => crate::raise::Sysctls::system(),
-        }
-    }
-}
-
-fn usage_message(exit: harness::args::EarlyExit) -> String {
-    match exit {
-        harness::args::EarlyExit::Usage(message) => message,
-        _ => String::new(),
-    }
-}
-
-fn parse_tasks(text: &str) -> Result<usize, String> {
-    harness::args::parse_tasks(text).map_err(usage_message)
-}
-
-fn parse_sleep(text: &str) -> Result<f64, String> {
-    harness::args::parse_sleep(text)
-        .map(|d| d.as_secs_f64())
-        .map_err(usage_message)
-}
-
-fn parse_sleep_at(text: &str) -> Result<(usize, f64), String> {
-    let (tasks, sleep) = text.split_once('=').ok_or_else(|| {
-        format!("invalid --sleep-at '{text}': expected a task count and seconds like 10M=120")
-    })?;
-    Ok((parse_tasks(tasks)?, parse_sleep(sleep)?))
-}
-
-fn parse_repeat_at(text: &str) -> Result<(usize, u32), String> {
-    let (tasks, runs) = text.split_once('=').ok_or_else(|| {
-        format!("invalid --repeat-at '{text}': expected a task count and runs like 10M=1")
-    })?;
-    Ok((parse_tasks(tasks)?, parse_repeat(runs)?))
-}
-
-fn parse_workers(text: &str) -> Result<u32, String> {
-    text.trim()
-        .parse::<u32>()
-        .ok()
-        .filter(|workers| (1..=MAX_WORKERS).contains(workers))
-        .ok_or_else(|| {
-            format!(
-                "invalid worker count '{text}': expected a whole number from 1 to {MAX_WORKERS}"
-            )
-        })
-}
-
-/// The most worker threads `--workers` asks of a runtime (Erlang's schedulers stop at 1024).
-const MAX_WORKERS: u32 = 1024;
-
-fn parse_repeat(text: &str) -> Result<u32, String> {
-    text.trim()
-        .parse::<u32>()
-        .ok()
-        .filter(|runs| *runs >= 1)
-        .ok_or_else(|| format!("invalid repeat '{text}': expected a whole number of runs >= 1"))
-}
 
 /// The task counts of `flag` (`--sleep-at 10M=120`) each given once, each among `tasks`.
 fn check_counts(flag: &str, counts: &[usize], tasks: &[usize]) -> anyhow::Result<()> {
@@ -163,45 +21,13 @@ fn check_counts(flag: &str, counts: &[usize], tasks: &[usize]) -> anyhow::Result
     }
 }
 
-/// Which build of an implementation a cell runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Build {
-    /// The one every table shows.
-    Default,
-    /// The one whose allocator counts (`--allocations`): where the memory goes.
-    Counting,
-    /// The published program it stands for, as printed (`--fidelity`).
-    Published,
-}
-
-impl Build {
-    /// What it is, as a line about it says.
-    pub fn describe(self) -> &'static str {
-        match self {
-            Build::Default => "build",
-            Build::Counting => "build that counts allocations",
-            Build::Published => "published program",
-        }
-    }
-}
-
 /// The task counts at which `--fidelity` sets each implementation beside its published
 /// program.
-pub const FIDELITY_TASKS: [usize; 2] = [100_000, 1_000_000];
+const FIDELITY_TASKS: [usize; 2] = [100_000, 1_000_000];
 
 /// The fewest runs of each side of a fidelity comparison: one run of a managed runtime moves
 /// by up to 20%.
-pub const FIDELITY_RUNS: usize = 3;
-
-/// One cell of the matrix, in the order the cells run.
-pub struct Planned<'a> {
-    pub implementation: &'a Implementation,
-    pub tasks: usize,
-    pub repeat: usize,
-    pub build: Build,
-    /// The worker threads `--workers` gives it; none: its own default.
-    pub workers: Option<u32>,
-}
+const FIDELITY_RUNS: usize = 3;
 
 /// The matrix as asked, with defaults filled in.
 pub struct Plan {
@@ -209,10 +35,10 @@ pub struct Plan {
     pub tasks: Vec<usize>,
     pub sleep_s: f64,
     /// Other sleeps at some task counts.
-    pub sleep_at: Vec<(usize, f64)>,
+    pub sleep_at: BTreeMap<usize, f64>,
     pub repeat: usize,
     /// Other runs at some task counts.
-    pub repeat_at: Vec<(usize, usize)>,
+    pub repeat_at: BTreeMap<usize, usize>,
     /// The timeout asked for, if one was.
     pub timeout: Option<Duration>,
     pub interval: Duration,
@@ -304,7 +130,7 @@ impl Plan {
             implementations,
             tasks,
             sleep_s: args.sleep.unwrap_or(if args.quick { 1.0 } else { 10.0 }),
-            sleep_at: args.sleep_at.clone(),
+            sleep_at: args.sleep_at.iter().copied().collect(),
             repeat: args.repeat as usize,
             repeat_at: args
                 .repeat_at
@@ -321,8 +147,7 @@ impl Plan {
 
     /// The sleep of the cells of `tasks` tasks.
     pub fn sleep_at(&self, tasks: usize) -> f64 {
-        let other = self.sleep_at.iter().find(|(at, _)| *at == tasks);
-        other.map_or(self.sleep_s, |(_, sleep)| *sleep)
+        self.sleep_at.get(&tasks).copied().unwrap_or(self.sleep_s)
     }
 
     /// How long a cell that sleeps `sleep_s` may run: as asked, else its sleep and 300 s more.
@@ -331,22 +156,10 @@ impl Plan {
         self.timeout.unwrap_or_else(default)
     }
 
-    /// The builds of `implementation` the plan runs besides its default one.
-    pub fn other_builds(&self, implementation: &Implementation) -> Vec<Build> {
-        let manifest = &implementation.manifest;
-        let counted = self.allocations && manifest.allocations.is_some();
-        let compared = self.fidelity && manifest.published.is_some();
-        [(Build::Counting, counted), (Build::Published, compared)]
-            .into_iter()
-            .filter_map(|(build, runs)| runs.then_some(build))
-            .collect()
-    }
-
     /// The runs of each cell of `tasks` tasks: as asked for that count, else `--repeat`; at
     /// least 3 where `--fidelity` compares.
     pub fn runs_at(&self, tasks: usize) -> usize {
-        let other = self.repeat_at.iter().find(|(at, _)| *at == tasks);
-        let runs = other.map_or(self.repeat, |(_, runs)| *runs);
+        let runs = self.repeat_at.get(&tasks).copied().unwrap_or(self.repeat);
         match self.compares_at(tasks) {
             true => runs.max(FIDELITY_RUNS),
             false => runs,
@@ -354,7 +167,7 @@ impl Plan {
     }
 
     /// Whether `--fidelity` sets the cells of `tasks` tasks beside the published programs.
-    fn compares_at(&self, tasks: usize) -> bool {
+    pub fn compares_at(&self, tasks: usize) -> bool {
         self.fidelity && FIDELITY_TASKS.contains(&tasks)
     }
 
@@ -371,59 +184,6 @@ impl Plan {
         }
     }
 
-    /// Every cell, in the order they run: each task count, ascending, over every
-    /// implementation and repeat, each run followed, with `--fidelity` at 100k and 1M, by a
-    /// run of its published program (at least 3 of each there, in turns, so that whatever
-    /// else the machine does weighs on both alike), then with `--workers` by a run at each
-    /// worker count; then, with `--allocations`, every implementation that has a counting
-    /// build at the counts from 1,000 to 100,000.
-    pub fn cells(&self) -> Vec<Planned<'_>> {
-        let mut cells = Vec::new();
-        for &tasks in &self.tasks {
-            let compared = self.compares_at(tasks);
-            let runs = self.runs_at(tasks);
-            for implementation in &self.implementations {
-                let published = compared && implementation.manifest.published.is_some();
-                let workers: &[u32] = match implementation.has_workers_setting() {
-                    true => &self.workers,
-                    false => &[],
-                };
-                for repeat in 1..=runs {
-                    let cell = |build, workers| Planned {
-                        implementation,
-                        tasks,
-                        repeat,
-                        build,
-                        workers,
-                    };
-                    cells.push(cell(Build::Default, None));
-                    if published {
-                        cells.push(cell(Build::Published, None));
-                    }
-                    cells.extend(workers.iter().map(|&w| cell(Build::Default, Some(w))));
-                }
-            }
-        }
-        if self.allocations {
-            let counted = self
-                .implementations
-                .iter()
-                .filter(|i| i.manifest.allocations.is_some());
-            for implementation in counted {
-                for &tasks in self.tasks.iter().filter(|t| (1000..=100_000).contains(*t)) {
-                    cells.push(Planned {
-                        implementation,
-                        tasks,
-                        repeat: 1,
-                        build: Build::Counting,
-                        workers: None,
-                    });
-                }
-            }
-        }
-        cells
-    }
-
     pub fn names(&self) -> Vec<&str> {
         self.implementations
             .iter()
@@ -433,10 +193,10 @@ impl Plan {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn plan(line: &str) -> Result<Plan, String> {
+    pub fn plan(line: &str) -> Result<Plan, String> {
         parse(std::iter::once("driver").chain(line.split_whitespace()))
             .map(|(_, plan)| plan)
             .map_err(|error| format!("{error:#}"))
@@ -477,109 +237,6 @@ mod tests {
     }
 
     #[test]
-    fn fidelity_runs_each_published_program_in_turn_with_its_implementation_three_times() {
-        let fidelity = plan("--implementations floor,nodejs --tasks 1k,100k --fidelity").unwrap();
-        let cells: Vec<(&str, usize, usize, Build)> = fidelity
-            .cells()
-            .iter()
-            .map(|c| (c.implementation.name(), c.tasks, c.repeat, c.build))
-            .collect();
-        use Build::*;
-        assert_eq!(
-            cells,
-            [
-                ("floor", 1000, 1, Default),
-                ("nodejs", 1000, 1, Default),
-                // The floor stands for no published program: three runs of its own.
-                ("floor", 100_000, 1, Default),
-                ("floor", 100_000, 2, Default),
-                ("floor", 100_000, 3, Default),
-                ("nodejs", 100_000, 1, Default),
-                ("nodejs", 100_000, 1, Published),
-                ("nodejs", 100_000, 2, Default),
-                ("nodejs", 100_000, 2, Published),
-                ("nodejs", 100_000, 3, Default),
-                ("nodejs", 100_000, 3, Published),
-            ]
-        );
-        assert_eq!(
-            plan("--tasks 1,10k --fidelity").err().unwrap(),
-            "--fidelity compares at 100k and 1M tasks: add one of them to --tasks"
-        );
-    }
-
-    #[test]
-    fn workers_run_each_count_after_the_default_where_the_implementation_can_set_them() {
-        let plan =
-            plan("--implementations floor,tokio --tasks 1k --repeat 2 --workers 1,4").unwrap();
-        let cells: Vec<(&str, usize, Option<u32>)> = plan
-            .cells()
-            .iter()
-            .map(|c| (c.implementation.name(), c.repeat, c.workers))
-            .collect();
-        assert_eq!(
-            cells,
-            [
-                // The floor has no worker threads to set: once at its own.
-                ("floor", 1, None),
-                ("floor", 2, None),
-                ("tokio", 1, None),
-                ("tokio", 1, Some(1)),
-                ("tokio", 1, Some(4)),
-                ("tokio", 2, None),
-                ("tokio", 2, Some(1)),
-                ("tokio", 2, Some(4)),
-            ]
-        );
-        assert_eq!(plan.without_workers_setting(), ["floor"]);
-        assert!(self::plan("--tasks 1")
-            .unwrap()
-            .without_workers_setting()
-            .is_empty());
-        for (line, said) in [
-            (
-                "--workers 2,2",
-                "worker count 2 is given twice in --workers: give each once",
-            ),
-            (
-                "--workers 0",
-                "invalid worker count '0': expected a whole number from 1 to 1024",
-            ),
-            (
-                "--workers four",
-                "invalid worker count 'four': expected a whole number from 1 to 1024",
-            ),
-        ] {
-            let error = self::plan(line).err().unwrap();
-            assert!(error.contains(said), "{line}: {error}");
-        }
-    }
-
-    #[test]
-    fn counting_builds_run_after_the_matrix_at_the_counts_up_to_100k() {
-        let plan =
-            plan("--implementations floor,go --tasks 1,1k,1M --repeat 2 --allocations").unwrap();
-        let cells: Vec<(&str, usize, usize, Build)> = plan
-            .cells()
-            .iter()
-            .map(|c| (c.implementation.name(), c.tasks, c.repeat, c.build))
-            .collect();
-        assert_eq!(cells.len(), 3 * 2 * 2 + 1);
-        assert_eq!(
-            cells[..2],
-            [
-                ("floor", 1, 1, Build::Default),
-                ("floor", 1, 2, Build::Default)
-            ]
-        );
-        assert_eq!(
-            cells[12],
-            ("floor", 1000, 1, Build::Counting),
-            "go has no counting build"
-        );
-    }
-
-    #[test]
     fn some_counts_can_run_fewer_times() {
         let fewer = plan_of("--implementations floor --tasks 1k,10M --repeat 3 --repeat-at 10M=1");
         assert_eq!((fewer.runs_at(1000), fewer.runs_at(10_000_000)), (3, 1));
@@ -606,7 +263,7 @@ mod tests {
         }
     }
 
-    fn plan_of(line: &str) -> Plan {
+    pub fn plan_of(line: &str) -> Plan {
         plan(line).unwrap_or_else(|e| panic!("{line}: {e}"))
     }
 
