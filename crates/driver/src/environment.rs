@@ -2,6 +2,7 @@
 //! how the meter measured, and the source tree of a run.
 
 use crate::host::{first_line_with, limits_now, meminfo};
+use crate::prepare::Readiness;
 use catalog::Implementation;
 use results::env::{ImplementationRecord, Meter, PublishedProgram};
 use results::Env;
@@ -18,17 +19,10 @@ fn command_output(program: &str, args: &[&str]) -> Option<String> {
 }
 
 /// An implementation as this run found it: its version, or why it cannot run here.
-pub fn found(
-    implementation: &Implementation,
-    available: Result<String, String>,
-) -> ImplementationRecord {
+pub fn found(implementation: &Implementation, readiness: &Readiness) -> ImplementationRecord {
     let manifest = &implementation.manifest;
     let mut command = implementation.display(&implementation.expand(&manifest.run));
     command.extend(["<TASKS>".into(), "--sleep".into(), "<SECONDS>".into()]);
-    let (version, unavailable) = match available {
-        Ok(version) => (Some(version), None),
-        Err(why) => (None, Some(why)),
-    };
     let published = manifest.published.as_ref().map(|published| {
         let mut command = implementation.display(&implementation.expand(&published.run));
         command.extend(["<TASKS>".into(), "<SECONDS>".into()]);
@@ -44,9 +38,9 @@ pub fn found(
         model: manifest.model.describe().to_string(),
         variant_of: manifest.variant_of().map(str::to_string),
         release_of: manifest.release_of.clone(),
-        version,
+        version: readiness.version().map(str::to_string),
         command,
-        unavailable,
+        unavailable: readiness.why_not().map(str::to_string),
         memory_note: manifest.memory_note.clone(),
         published,
     }

@@ -8,6 +8,7 @@ mod environment;
 mod host;
 mod plan;
 mod preflight;
+mod prepare;
 mod raise;
 mod schedule;
 mod sleep;
@@ -17,11 +18,11 @@ use cell::{CellRun, Measured};
 use cli::Args;
 use harness::report::exit;
 use plan::Plan;
+use prepare::{prepare, Availability, Readiness};
 use results::format::{mib, thousands};
 use results::measurement::{COUNTING_BUILD, PUBLISHED_BUILD};
 use results::{Row, Status, Writer};
 use schedule::{Build, Planned};
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -119,9 +120,6 @@ fn interruption() -> Result<Arc<AtomicBool>, Stop> {
     Ok(interrupted)
 }
 
-/// Each implementation's build's exact version, or why it cannot run here.
-type Availability = BTreeMap<(String, Build), Result<String, String>>;
-
 fn run(args: &Args, plan: &Plan) -> Result<Ended, Stop> {
     let out = args.out.clone().unwrap_or_else(default_out_dir);
     let mut rows = Writer::create(&out).map_err(Stop::usage)?;
@@ -187,49 +185,12 @@ fn describe(plan: &Plan, available: &Availability, raised: bool) -> results::Env
         .implementations
         .iter()
         .map(|i| {
-            let state = available[&(i.name().to_string(), Build::Default)].clone();
-            (i.name().to_string(), environment::found(i, state))
+            let state = available.of(i, Build::Default);
+            (i.name().to_string(), environment::found(i, &state))
         })
         .collect();
     let command_line: Vec<String> = std::env::args().collect();
     environment::describe(&command_line, raised, found, plan.interval)
-}
-
-/// Checks each implementation's toolchain, builds it (and, with `--allocations`, its
-/// counting build) and reads its version.
-fn prepare(plan: &Plan) -> Availability {
-    let mut available = Availability::new();
-    for implementation in &plan.implementations {
-        let name = implementation.name();
-        let state = match implementation.missing_toolchain() {
-            Some(why) => Err(why),
-            None => implementation
-                .build()
-                .and_then(|()| implementation.version())
-                .map_err(String::from),
-        };
-        match &state {
-            Ok(version) => eprintln!("ready: {name} ({version})"),
-            Err(why) => eprintln!("not available: {name}: {why}"),
-        }
-        for build in plan.other_builds(implementation) {
-            // Another build of an implementation that cannot run cannot either.
-            let other = state.clone().and_then(|version| {
-                let built = match build {
-                    Build::Counting => implementation.build_counting(),
-                    Build::Published => implementation.build_published(),
-                    Build::Default => Ok(()),
-                };
-                built.map(|()| version).map_err(String::from)
-            });
-            if let Err(why) = &other {
-                eprintln!("no {}: {name}: {why}", build.describe());
-            }
-            available.insert((name.to_string(), build), other);
-        }
-        available.insert((name.to_string(), Build::Default), state);
-    }
-    available
 }
 
 /// Runs every cell in order, appending each row as it ends, until the end or an interruption.
@@ -245,8 +206,8 @@ fn run_matrix(
         if interrupted.load(Ordering::SeqCst) {
             break;
         }
-        let state = &available[&(planned.implementation.name().to_string(), planned.build)];
-        let Some((measured, slept)) = measure_all_alive(plan, planned, state, &done, interrupted)?
+        let state = available.of(planned.implementation, planned.build);
+        let Some((measured, slept)) = measure_all_alive(plan, planned, &state, &done, interrupted)?
         else {
             // Ctrl-C reached the cell's process group before the driver's handler ran: the
             // run is interrupted all the same.
@@ -285,7 +246,7 @@ struct Slept {
 fn measure_all_alive(
     plan: &Plan,
     planned: &Planned,
-    state: &Result<String, String>,
+    state: &Readiness,
     done: &[Row],
     interrupted: &AtomicBool,
 ) -> anyhow::Result<Option<(Measured, Slept)>> {
@@ -338,15 +299,15 @@ fn measure_all_alive(
 fn measure_cell(
     plan: &Plan,
     planned: &Planned,
-    state: &Result<String, String>,
+    state: &Readiness,
     done: &[Row],
     sleep_s: f64,
     interrupted: &AtomicBool,
 ) -> anyhow::Result<Option<Measured>> {
     let (implementation, tasks) = (planned.implementation, planned.tasks);
-    let skip = match state {
-        Err(why) => Some(why.clone()),
-        Ok(_) => sleep::not_again(implementation.name(), tasks, done).or_else(|| {
+    let skip = match state.why_not() {
+        Some(why) => Some(why.to_string()),
+        None => sleep::not_again(implementation.name(), tasks, done).or_else(|| {
             let available = host::available_memory();
             preflight::reason_to_skip(implementation, tasks, done, available)
         }),
@@ -361,7 +322,7 @@ fn measure_cell(
     };
     let cell = CellRun {
         implementation,
-        version: state.as_deref().ok(),
+        version: state.version(),
         command,
         tasks,
         workers: planned.workers,
@@ -470,7 +431,11 @@ fn print_preflight(plan: &Plan, available: &Availability) {
     for &tasks in &plan.tasks {
         for implementation in &plan.implementations {
             let name = implementation.name();
-            if available[&(name.to_string(), Build::Default)].is_err() {
+            if available
+                .of(implementation, Build::Default)
+                .why_not()
+                .is_some()
+            {
                 continue;
             }
             let shortfalls = implementation.shortfalls(tasks);

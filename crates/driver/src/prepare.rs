@@ -1,0 +1,142 @@
+//! Each implementation made ready before any cell runs: its toolchain checked, its builds
+//! built and its version read, or why it cannot run here.
+
+use crate::plan::Plan;
+use crate::schedule::Build;
+use catalog::Implementation;
+use std::collections::BTreeMap;
+
+/// Whether one build of an implementation can run here.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Readiness {
+    /// Built; the exact version of its toolchain or runtime.
+    Ready { version: String },
+    /// Its toolchain is not installed: why, with the command that installs it.
+    NoToolchain { why: String },
+    /// Its build or its version command failed: the error.
+    Broken { error: String },
+}
+
+impl Readiness {
+    pub fn version(&self) -> Option<&str> {
+        match self {
+            Readiness::Ready { version } => Some(version),
+            _ => None,
+        }
+    }
+
+    /// Why it cannot run, in one line; none when it can.
+    pub fn why_not(&self) -> Option<&str> {
+        match self {
+            Readiness::Ready { .. } => None,
+            Readiness::NoToolchain { why } => Some(why),
+            Readiness::Broken { error } => Some(error),
+        }
+    }
+}
+
+/// The readiness of each build the plan runs.
+pub struct Availability(BTreeMap<(String, Build), Readiness>);
+
+impl Availability {
+    /// The readiness of `build` of `implementation`; a build the plan does not run is not.
+    pub fn of(&self, implementation: &Implementation, build: Build) -> Readiness {
+        let key = (implementation.name().to_string(), build);
+        self.0
+            .get(&key)
+            .cloned()
+            .unwrap_or_else(|| Readiness::Broken {
+                error: format!("{} is not built by this run", build.describe()),
+            })
+    }
+}
+
+/// Checks each implementation's toolchain, builds it (and the other builds the plan runs)
+/// and reads its version, saying as it goes which is ready.
+pub fn prepare(plan: &Plan) -> Availability {
+    let mut available = BTreeMap::new();
+    for implementation in &plan.implementations {
+        let name = implementation.name();
+        let state = readiness(implementation);
+        match &state {
+            Readiness::Ready { version } => eprintln!("ready: {name} ({version})"),
+            other => eprintln!("not available: {name}: {}", other.why_not().unwrap_or("")),
+        }
+        for build in plan.other_builds(implementation) {
+            // Another build of an implementation that cannot run cannot either.
+            let other = match &state {
+                Readiness::Ready { .. } => built(implementation, build, &state),
+                not_ready => not_ready.clone(),
+            };
+            if let Some(why) = other.why_not() {
+                eprintln!("no {}: {name}: {why}", build.describe());
+            }
+            available.insert((name.to_string(), build), other);
+        }
+        available.insert((name.to_string(), Build::Default), state);
+    }
+    Availability(available)
+}
+
+/// The default build of `implementation`: its toolchain, its build and its version.
+fn readiness(implementation: &Implementation) -> Readiness {
+    if let Some(why) = implementation.missing_toolchain() {
+        return Readiness::NoToolchain { why };
+    }
+    match implementation
+        .build()
+        .and_then(|()| implementation.version())
+    {
+        Ok(version) => Readiness::Ready { version },
+        Err(error) => Readiness::Broken {
+            error: error.to_string(),
+        },
+    }
+}
+
+/// Another build of a ready implementation: `ready` again once built.
+fn built(implementation: &Implementation, build: Build, ready: &Readiness) -> Readiness {
+    let result = match build {
+        Build::Counting => implementation.build_counting(),
+        Build::Published => implementation.build_published(),
+        Build::Default => Ok(()),
+    };
+    match result {
+        Ok(()) => ready.clone(),
+        Err(error) => Readiness::Broken {
+            error: error.to_string(),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_ready_build_has_a_version_and_every_other_says_why_not() {
+        let ready = Readiness::Ready {
+            version: "tokio 1.48.0".into(),
+        };
+        assert_eq!(
+            (ready.version(), ready.why_not()),
+            (Some("tokio 1.48.0"), None)
+        );
+        let missing = Readiness::NoToolchain {
+            why: "no Go toolchain: install it with scripts/install-peers.sh".into(),
+        };
+        assert_eq!(missing.version(), None);
+        assert!(missing.why_not().unwrap().ends_with("install-peers.sh"));
+        let found = catalog::discover(&catalog::repository_root()).unwrap();
+        let available = Availability(BTreeMap::from([(
+            (found[0].name().to_string(), Build::Default),
+            ready,
+        )]));
+        assert!(available.of(&found[0], Build::Default).version().is_some());
+        let counting = available.of(&found[0], Build::Counting);
+        assert!(counting
+            .why_not()
+            .unwrap()
+            .contains("not built by this run"));
+    }
+}
