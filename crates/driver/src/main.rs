@@ -20,7 +20,6 @@ use harness::report::exit;
 use plan::Plan;
 use prepare::{prepare, Availability, Readiness};
 use results::format::{mib, thousands};
-use results::measurement::{COUNTING_BUILD, PUBLISHED_BUILD};
 use results::{Row, Status, Writer};
 use schedule::{Build, Planned};
 use std::path::{Path, PathBuf};
@@ -214,13 +213,8 @@ fn run_matrix(
             interrupted.store(true, Ordering::SeqCst);
             break;
         };
-        let build = match planned.build {
-            Build::Default => None,
-            Build::Counting => Some(COUNTING_BUILD),
-            Build::Published => Some(PUBLISHED_BUILD),
-        };
         let timeline = measured.timeline.clone();
-        let row = row(done.len() + 1, planned, &slept, measured, build);
+        let row = row(done.len() + 1, planned, &slept, measured);
         rows.append(&row)?;
         if let Some(mut timeline) = timeline {
             timeline.index = row.index;
@@ -335,13 +329,7 @@ fn measure_cell(
 }
 
 /// A row of results: the measurement, and what the program said of itself.
-fn row(
-    index: usize,
-    planned: &Planned,
-    slept: &Slept,
-    measured: Measured,
-    build: Option<&str>,
-) -> Row {
+fn row(index: usize, planned: &Planned, slept: &Slept, measured: Measured) -> Row {
     let own = measured.own;
     Row {
         index,
@@ -352,7 +340,7 @@ fn row(
         needed_sleep_s: slept.needed_s,
         measurement: measured.measurement,
         self_peak_rss_bytes: own.as_ref().map(|report| report.peak_rss_bytes),
-        build: build.map(str::to_string),
+        build: planned.build,
         workers: planned.workers,
         heap: own.and_then(|report| report.heap),
     }
@@ -389,14 +377,14 @@ fn progress(row: &Row, plan: &Plan, cells: usize) -> String {
         m.implementation,
         thousands(row.cell_tasks)
     );
-    if let Some(build) = &row.build {
-        line += &format!(" ({build})");
+    if !row.build.is_default() {
+        line += &format!(" ({})", row.build);
     }
     if let Some(workers) = row.workers {
         line += &format!(" ({})", results::format::workers(workers));
     }
     // The counting build runs once at each count.
-    let runs = match row.build.as_deref() == Some(COUNTING_BUILD) {
+    let runs = match row.build == Build::Counting {
         true => 1,
         false => plan.runs_at(row.cell_tasks),
     };

@@ -46,7 +46,7 @@ impl Availability {
             .get(&key)
             .cloned()
             .unwrap_or_else(|| Readiness::Broken {
-                error: format!("{} is not built by this run", build.describe()),
+                error: format!("{build} is not built by this run"),
             })
     }
 }
@@ -69,7 +69,7 @@ pub fn prepare(plan: &Plan) -> Availability {
                 not_ready => not_ready.clone(),
             };
             if let Some(why) = other.why_not() {
-                eprintln!("no {}: {name}: {why}", build.describe());
+                eprintln!("no {build}: {name}: {why}");
             }
             available.insert((name.to_string(), build), other);
         }
@@ -137,6 +137,6 @@ mod tests {
         assert!(counting
             .why_not()
             .unwrap()
-            .contains("not built by this run"));
+            .contains("counting allocator is not built by this run"));
     }
 }

@@ -2,28 +2,7 @@
 
 use crate::plan::Plan;
 use catalog::Implementation;
-
-/// Which build of an implementation a cell runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Build {
-    /// The one every table shows.
-    Default,
-    /// The one whose allocator counts (`--allocations`): where the memory goes.
-    Counting,
-    /// The published program it stands for, as printed (`--fidelity`).
-    Published,
-}
-
-impl Build {
-    /// What it is, as a line about it says.
-    pub fn describe(self) -> &'static str {
-        match self {
-            Build::Default => "build",
-            Build::Counting => "build that counts allocations",
-            Build::Published => "published program",
-        }
-    }
-}
+pub use results::Build;
 
 /// One cell of the matrix, in the order the cells run.
 pub struct Planned<'a> {

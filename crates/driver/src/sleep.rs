@@ -56,7 +56,7 @@ pub fn not_again(implementation: &str, tasks: usize, done: &[Row]) -> Option<Str
     let earlier = done
         .iter()
         .filter(|row| row.measurement.implementation == implementation)
-        .filter(|row| row.cell_tasks == tasks && row.build.is_none());
+        .filter(|row| row.cell_tasks == tasks && row.build.is_default());
     earlier.into_iter().find_map(|row| {
         let run = row.repeat;
         if let Some(needed) = row.needed_sleep_s {

@@ -140,8 +140,9 @@ mod tests {
                 .iter()
                 .map(|&peak| {
                     let mut run = row(name, 100_000, peak, Status::Ok);
-                    run.build =
-                        published.then(|| results::measurement::PUBLISHED_BUILD.to_string());
+                    if published {
+                        run.build = results::Build::Published;
+                    }
                     run
                 })
                 .collect()
@@ -390,7 +391,7 @@ mod tests {
     #[test]
     fn where_the_memory_goes_comes_from_the_counting_build_only() {
         let mut counted = row("tokio", 100_000, 47.0, Status::Ok);
-        counted.build = Some(results::measurement::COUNTING_BUILD.into());
+        counted.build = results::Build::Counting;
         counted.heap = Some(results::HeapOfTasks {
             allocations: 100_000,
             live_bytes: 26_500_000,

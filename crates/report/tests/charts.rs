@@ -228,7 +228,7 @@ fn generated_run(dir: &Path) {
                     needed_sleep_s: None,
                     measurement: m,
                     self_peak_rss_bytes: None,
-                    build: None,
+                    build: results::Build::Default,
                     workers: None,
                     heap: None,
                 };

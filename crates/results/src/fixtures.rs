@@ -32,7 +32,7 @@ pub fn row(implementation: &str, tasks: usize, peak_bytes: u64, status: Status) 
         needed_sleep_s: None,
         measurement,
         self_peak_rss_bytes: None,
-        build: None,
+        build: crate::Build::Default,
         workers: None,
         heap: None,
     }

@@ -18,5 +18,5 @@ pub use harness::heap::{HeapOfTasks, SizeCount};
 /// The exit codes every tool shares with the measured binaries.
 pub use harness::report::exit;
 pub use jsonl::{Results, Writer};
-pub use measurement::{Kernel, Measurement, Row, Status};
+pub use measurement::{Build, Kernel, Measurement, Row, Status};
 pub use metric::Metric;

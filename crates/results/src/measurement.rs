@@ -201,9 +201,9 @@ pub struct Row {
     /// The program's own reading of its peak (VmHWM and VmRSS read from inside), beside the
     /// meter's: the two are independent readings of one run.
     pub self_peak_rss_bytes: Option<u64>,
-    /// Which build ran when not the default one: `counting allocator`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub build: Option<String>,
+    /// Which build ran, written only when not the default one.
+    #[serde(default, skip_serializing_if = "Build::is_default")]
+    pub build: Build,
     /// The worker threads the driver gave the runtime (`--workers`); none: its own default.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workers: Option<u32>,
@@ -212,12 +212,36 @@ pub struct Row {
     pub heap: Option<harness::heap::HeapOfTasks>,
 }
 
-/// The build of a row whose figures come from the counting allocator.
-pub const COUNTING_BUILD: &str = "counting allocator";
+/// Which build of an implementation a row measured, named in rows as its `Display` says.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Build {
+    /// The one every table shows.
+    #[default]
+    #[serde(rename = "default")]
+    Default,
+    /// The one whose allocator counts (`--allocations`): where the memory goes.
+    #[serde(rename = "counting allocator")]
+    Counting,
+    /// The published program it stands for, as printed (`--fidelity`).
+    #[serde(rename = "published program")]
+    Published,
+}
 
-/// The `build` of a row that measured the published program an implementation stands for,
-/// as printed (`--fidelity`).
-pub const PUBLISHED_BUILD: &str = "published program";
+impl Build {
+    pub fn is_default(&self) -> bool {
+        *self == Build::Default
+    }
+}
+
+impl fmt::Display for Build {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(match self {
+            Build::Default => "default build",
+            Build::Counting => "counting allocator",
+            Build::Published => "published program",
+        })
+    }
+}
 
 impl Row {
     pub fn is_ok(&self) -> bool {
@@ -226,7 +250,7 @@ impl Row {
 
     /// Whether the default build made it: the figures of the article's table.
     pub fn is_default_build(&self) -> bool {
-        self.build.is_none()
+        self.build.is_default()
     }
 
     /// Whether the default build made it at the runtime's own worker count: the figures of
@@ -237,7 +261,7 @@ impl Row {
 
     /// Whether it measured the published program its implementation stands for.
     pub fn is_published_program(&self) -> bool {
-        self.build.as_deref() == Some(PUBLISHED_BUILD)
+        self.build == Build::Published
     }
 }
 
@@ -245,6 +269,28 @@ impl Row {
 mod tests {
     use super::*;
     use crate::fixtures::ok_row;
+
+    /// A row names its build as rows always have: nothing for the default one, `counting
+    /// allocator` or `published program` for the others; rows written before it was an enum
+    /// read the same.
+    #[test]
+    fn a_rows_build_is_written_and_read_as_before() {
+        let mut row = ok_row("tokio", 1000, 1 << 20);
+        let default = serde_json::to_value(&row).unwrap();
+        assert!(default.get("build").is_none(), "{default}");
+        for (build, name) in [
+            (Build::Counting, "counting allocator"),
+            (Build::Published, "published program"),
+        ] {
+            row.build = build;
+            let written = serde_json::to_value(&row).unwrap();
+            assert_eq!(written["build"], name);
+            let read: Row = serde_json::from_value(written).unwrap();
+            assert_eq!((read.build, build.to_string()), (build, name.to_string()));
+        }
+        let read: Row = serde_json::from_value(default).unwrap();
+        assert!(read.is_default_build());
+    }
 
     /// The meter's line keeps the field names of a bench binary's own line, but for the name:
     /// the binary says which runtime it is on (`runtime`), the meter which implementation it

@@ -321,7 +321,7 @@ mod tests {
     fn full_row() -> Value {
         let mut row = ok_row("tokio", 1000, 1);
         row.self_peak_rss_bytes = Some(1);
-        row.build = Some(crate::measurement::COUNTING_BUILD.into());
+        row.build = crate::Build::Counting;
         row.workers = Some(2);
         row.asked_sleep_s = Some(1.0);
         row.needed_sleep_s = Some(1.0);
