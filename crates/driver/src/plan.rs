@@ -62,7 +62,7 @@ where
         if !error.use_stderr() {
             error.exit() // --help and --version
         }
-        anyhow!(results::format::usage_line(&error.to_string()))
+        anyhow!(command_line::usage_line(&error.to_string()))
     })?;
     let root = args.root.clone().unwrap_or_else(catalog::repository_root);
     let found = catalog::discover(&root)?;

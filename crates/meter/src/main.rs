@@ -35,7 +35,7 @@ struct Args {
 }
 
 fn main() {
-    let args: Args = results::format::parse_or_exit();
+    let args: Args = command_line::parse_or_exit();
     // A meter killed outright leaves its cgroup behind: the next one removes it.
     for said in meter::remove_orphaned_cgroups() {
         eprintln!("{said}");

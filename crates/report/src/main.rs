@@ -18,7 +18,7 @@ struct Args {
 }
 
 fn main() {
-    let args: Args = results::format::parse_or_exit();
+    let args: Args = command_line::parse_or_exit();
     let rendered = report::render(&args.dir)
         .and_then(|path| match &args.readme {
             Some(readme) => report::update_readme(&args.dir, readme).map(|()| path),

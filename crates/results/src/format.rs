@@ -42,6 +42,16 @@ pub fn seconds(s: f64) -> String {
     }
 }
 
+/// A timeout given on a command line: seconds, more than 0 and finite; the error names the
+/// value. One parser for every tool that takes `--timeout`.
+pub fn parse_timeout(text: &str) -> Result<f64, crate::error::Error> {
+    text.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|seconds| seconds.is_finite() && *seconds > 0.0 && *seconds < 1e9)
+        .ok_or_else(|| crate::error::Error::Timeout(text.to_string()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -60,53 +70,5 @@ mod tests {
         assert_eq!(seconds(0.523), "0.52 s");
         assert_eq!(seconds(17.04), "17.0 s");
         assert_eq!(mib(3 << 20), 3.0);
-    }
-}
-
-/// A timeout given on a command line: seconds, more than 0 and finite; the error names the
-/// value. One parser for every tool that takes `--timeout`.
-pub fn parse_timeout(text: &str) -> Result<f64, crate::error::Error> {
-    text.trim()
-        .parse::<f64>()
-        .ok()
-        .filter(|seconds| seconds.is_finite() && *seconds > 0.0 && *seconds < 1e9)
-        .ok_or_else(|| crate::error::Error::Timeout(text.to_string()))
-}
-
-/// The tools' command line into `T`: `--help` and `--version` print and exit 0, bad usage is
-/// one line naming what is wrong and exit 2.
-pub fn parse_or_exit<T: clap::Parser>() -> T {
-    T::try_parse().unwrap_or_else(|error| {
-        if !error.use_stderr() {
-            error.exit() // --help and --version
-        }
-        eprintln!("error: {}", usage_line(&error.to_string()));
-        std::process::exit(harness::report::exit::USAGE)
-    })
-}
-
-/// A command-line parser's error as one line: what is wrong and the value it names, without
-/// the usage that follows (the tools point at --help instead).
-pub fn usage_line(parser_error: &str) -> String {
-    let what: Vec<&str> = parser_error
-        .lines()
-        .take_while(|line| !line.trim().is_empty() && !line.starts_with("Usage:"))
-        .map(str::trim)
-        .collect();
-    format!(
-        "{} (see --help)",
-        what.join(" ").trim_start_matches("error: ")
-    )
-}
-
-#[cfg(test)]
-mod usage_tests {
-    #[test]
-    fn a_parser_error_becomes_one_line_naming_the_value() {
-        let clap = "error: the following required arguments were not provided:\n  <DIR>\n\nUsage: report <DIR>\n\nFor more information, try '--help'.\n";
-        assert_eq!(
-            super::usage_line(clap),
-            "the following required arguments were not provided: <DIR> (see --help)"
-        );
     }
 }
