@@ -361,8 +361,7 @@ fn run_launch_cost(out: &Path) -> anyhow::Result<()> {
     }
     let target = std::env::var("CARGO_TARGET_DIR").unwrap_or_else(|_| "target".into());
     let criterion = Path::new(&target).join("criterion");
-    let copied = report::launch::copy_estimates(&criterion, &out.join(report::launch::LAUNCH_DIR))
-        .map_err(anyhow::Error::msg)?;
+    let copied = report::launch::copy_estimates(&criterion, &out.join(report::launch::LAUNCH_DIR))?;
     eprintln!("launch cost: {copied} estimates kept in {}", out.display());
     Ok(())
 }

@@ -2,6 +2,7 @@
 //! groups named `<kind>_<tasks>` and functions named after runtimes (crates/launch-cost, which
 //! names the kinds; a test keeps the two lists the same).
 
+use crate::Error;
 use serde::Deserialize;
 use std::path::Path;
 
@@ -45,7 +46,7 @@ struct Interval {
 
 /// Every estimate under `dir` (a criterion directory); none if it does not exist.
 /// Criterion states time per iteration; one iteration runs all of a group's tasks.
-pub fn load(dir: &Path) -> Result<Vec<LaunchCost>, String> {
+pub fn load(dir: &Path) -> Result<Vec<LaunchCost>, Error> {
     let mut costs = Vec::new();
     let Ok(groups) = std::fs::read_dir(dir) else {
         return Ok(costs);
@@ -66,8 +67,11 @@ pub fn load(dir: &Path) -> Result<Vec<LaunchCost>, String> {
             let Ok(text) = std::fs::read_to_string(&path) else {
                 continue;
             };
-            let estimates: Estimates = serde_json::from_str(&text)
-                .map_err(|e| format!("{} is not criterion's estimates: {e}", path.display()))?;
+            let estimates: Estimates =
+                serde_json::from_str(&text).map_err(|cause| Error::Estimates {
+                    path: path.clone(),
+                    cause,
+                })?;
             // Criterion reports the slope when it has one, else the mean; so do we.
             let estimate = estimates.slope.unwrap_or(estimates.mean);
             let per_task = |ns: f64| ns / tasks as f64;
@@ -89,10 +93,12 @@ pub fn load(dir: &Path) -> Result<Vec<LaunchCost>, String> {
 
 /// Copies the estimates of every launch-cost group from criterion's directory `from` into
 /// `to`, in the same layout, so that a results directory renders again on its own.
-pub fn copy_estimates(from: &Path, to: &Path) -> Result<usize, String> {
+pub fn copy_estimates(from: &Path, to: &Path) -> Result<usize, Error> {
     let mut copied = 0;
-    let groups =
-        std::fs::read_dir(from).map_err(|e| format!("cannot read {}: {e}", from.display()))?;
+    let groups = std::fs::read_dir(from).map_err(|cause| Error::Read {
+        path: from.to_path_buf(),
+        cause,
+    })?;
     for group in groups.flatten() {
         let name = group.file_name().to_string_lossy().into_owned();
         if !KINDS
@@ -111,9 +117,10 @@ pub fn copy_estimates(from: &Path, to: &Path) -> Result<usize, String> {
                 continue;
             }
             let target = to.join(&name).join(function.file_name()).join("new");
+            let copy = target.join("estimates.json");
             std::fs::create_dir_all(&target)
-                .and_then(|()| std::fs::copy(&source, target.join("estimates.json")))
-                .map_err(|e| format!("cannot copy {}: {e}", source.display()))?;
+                .and_then(|()| std::fs::copy(&source, &copy))
+                .map_err(Error::write(&copy))?;
             copied += 1;
         }
     }

@@ -14,21 +14,46 @@ pub mod table;
 use std::path::{Path, PathBuf};
 
 /// Why a report could not be made: its input is not what it should be (the user's to fix:
-/// exit 2), or its output could not be written (exit 1).
+/// exit 2), or its output could not be written (exit 1). Each names the file.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error(transparent)]
     Results(#[from] results::error::Error),
-    #[error("{0}")]
-    Input(String),
-    #[error("{0}")]
-    Output(String),
+    #[error("cannot read '{}': {cause}", .path.display())]
+    Read {
+        path: PathBuf,
+        cause: std::io::Error,
+    },
+    #[error("{} is not criterion's estimates: {cause}", .path.display())]
+    Estimates {
+        path: PathBuf,
+        cause: serde_json::Error,
+    },
+    #[error("'{}' has no '{begin}' ... '{end}' section", .path.display())]
+    NoSection {
+        path: PathBuf,
+        begin: &'static str,
+        end: &'static str,
+    },
+    #[error("cannot write {}: {cause}", .path.display())]
+    Write {
+        path: PathBuf,
+        cause: std::io::Error,
+    },
 }
 
 impl Error {
     /// Whether it is the input's fault (the user's to fix) rather than the output's.
     pub fn is_input(&self) -> bool {
-        !matches!(self, Error::Output(_))
+        !matches!(self, Error::Write { .. })
+    }
+
+    /// A write to `path` that failed.
+    pub fn write(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
+        move |cause| Error::Write {
+            path: path.to_path_buf(),
+            cause,
+        }
     }
 }
 
@@ -36,13 +61,12 @@ impl Error {
 pub fn render(dir: &Path) -> Result<PathBuf, Error> {
     let results = results::jsonl::read(dir)?;
     let summary = summary::Summary::new(&results);
-    let launch = launch::load(&dir.join(launch::LAUNCH_DIR)).map_err(Error::Input)?;
+    let launch = launch::load(&dir.join(launch::LAUNCH_DIR))?;
     let published = published::published();
-    let charts = charts::draw_all(&summary, &published, dir).map_err(Error::Output)?;
+    let charts = charts::draw_all(&summary, &published, dir)?;
     let text = markdown::render(&results, &summary, &charts, &launch, &published);
     let path = dir.join("report.md");
-    std::fs::write(&path, text)
-        .map_err(|e| Error::Output(format!("cannot write {}: {e}", path.display())))?;
+    std::fs::write(&path, text).map_err(Error::write(&path))?;
     Ok(path)
 }
 
@@ -81,17 +105,18 @@ pub fn update_figures_table(document: &Path) -> Result<(), Error> {
 }
 
 /// Replaces what lies between `markers` in the file at `path` by `section`.
-fn rewrite(path: &Path, markers: (&str, &str), section: &str) -> Result<(), Error> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Error::Input(format!("cannot read '{}': {e}", path.display())))?;
-    let text = replace_section(&text, markers, section).map_err(|(begin, end)| {
-        Error::Input(format!(
-            "'{}' has no '{begin}' ... '{end}' section",
-            path.display()
-        ))
+fn rewrite(path: &Path, markers: (&'static str, &'static str), section: &str) -> Result<(), Error> {
+    let text = std::fs::read_to_string(path).map_err(|cause| Error::Read {
+        path: path.to_path_buf(),
+        cause,
     })?;
-    std::fs::write(path, text)
-        .map_err(|e| Error::Output(format!("cannot write {}: {e}", path.display())))
+    let text =
+        replace_section(&text, markers, section).map_err(|(begin, end)| Error::NoSection {
+            path: path.to_path_buf(),
+            begin,
+            end,
+        })?;
+    std::fs::write(path, text).map_err(Error::write(path))
 }
 
 /// `text` with what lies between `markers` replaced by `section`, or the markers it lacks.

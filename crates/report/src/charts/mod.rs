@@ -28,7 +28,7 @@ pub fn draw_all(
     summary: &Summary,
     published: &Published,
     dir: &Path,
-) -> Result<Vec<Chart>, String> {
+) -> Result<Vec<Chart>, crate::Error> {
     let styles = styles(summary);
     let mut drawn: Vec<Drawn> = Vec::new();
     let every: Vec<&str> = summary.implementations.iter().map(String::as_str).collect();
@@ -73,8 +73,7 @@ pub fn draw_all(
         .into_iter()
         .map(|(file, title, document)| {
             let path = dir.join(&file);
-            svg::save(&path, &document)
-                .map_err(|e| format!("cannot draw {}: {e}", path.display()))?;
+            svg::save(&path, &document).map_err(crate::Error::write(&path))?;
             Ok(Chart { file, title })
         })
         .collect()
