@@ -3,7 +3,7 @@
 
 use results::metric::PEAK_RSS;
 use results::stats::{fit_line, median};
-use results::{Measurement, Metric, Results, Row, Status};
+use results::{Build, Measurement, Metric, Results, Row, Status};
 use std::collections::BTreeMap;
 
 /// The repeats of one implementation at one task count.
@@ -76,17 +76,39 @@ pub fn short_reason(cell: Option<&Cell>) -> String {
     }
 }
 
+/// Which runs one cell gathers: one implementation's at one task count, of one build, at one
+/// worker count (none: its own).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct Key {
+    implementation: String,
+    tasks: usize,
+    build: Build,
+    workers: Option<u32>,
+}
+
+impl Key {
+    fn new(implementation: &str, tasks: usize, build: Build, workers: Option<u32>) -> Key {
+        let implementation = implementation.to_string();
+        Key {
+            implementation,
+            tasks,
+            build,
+            workers,
+        }
+    }
+
+    fn is_default_run(&self) -> bool {
+        self.build == Build::Default && self.workers.is_none()
+    }
+}
+
 pub struct Summary<'a> {
     /// Implementations in the order the run met them (the catalog's order).
     pub implementations: Vec<String>,
     /// Task counts in the results, ascending.
     pub tasks: Vec<usize>,
-    cells: BTreeMap<(String, usize), Cell<'a>>,
-    /// The runs of the published programs (`--fidelity`), by implementation and task count.
-    published: BTreeMap<(String, usize), Cell<'a>>,
-    /// The runs at a worker count the driver set (`--workers`), by implementation, task
-    /// count and workers.
-    workers: BTreeMap<(String, usize, u32), Cell<'a>>,
+    /// The runs of every cell but the counting build's, which has a section of its own.
+    cells: BTreeMap<Key, Cell<'a>>,
     results: &'a Results,
 }
 
@@ -100,53 +122,36 @@ impl<'a> Summary<'a> {
     }
 
     pub fn new(results: &'a Results) -> Summary<'a> {
-        let mut cells: BTreeMap<(String, usize), Cell> = BTreeMap::new();
+        let mut cells: BTreeMap<Key, Cell> = BTreeMap::new();
         let mut implementations: Vec<String> = Vec::new();
-        // The article's table is the default builds' at their own worker counts; the counting
-        // build and the other worker counts have sections of their own.
-        for row in results.rows.iter().filter(|row| row.is_default_run()) {
+        for row in results
+            .rows
+            .iter()
+            .filter(|row| row.build != Build::Counting)
+        {
             let implementation = &row.measurement.implementation;
-            cells
-                .entry((implementation.clone(), row.cell_tasks))
-                .or_default()
-                .rows
-                .push(row);
-            if !implementations.contains(implementation) {
+            if row.is_default_run() && !implementations.contains(implementation) {
                 implementations.push(implementation.clone());
             }
+            let key = Key::new(implementation, row.cell_tasks, row.build, row.workers);
+            cells.entry(key).or_default().rows.push(row);
         }
-        let mut published: BTreeMap<(String, usize), Cell> = BTreeMap::new();
-        for row in results.rows.iter().filter(|row| row.is_published_program()) {
-            let key = (row.measurement.implementation.clone(), row.cell_tasks);
-            published.entry(key).or_default().rows.push(row);
-        }
-        let mut workers: BTreeMap<(String, usize, u32), Cell> = BTreeMap::new();
-        for row in results.rows.iter().filter(|row| row.is_default_build()) {
-            if let Some(count) = row.workers {
-                let key = (
-                    row.measurement.implementation.clone(),
-                    row.cell_tasks,
-                    count,
-                );
-                workers.entry(key).or_default().rows.push(row);
-            }
-        }
-        let mut tasks: Vec<usize> = cells.keys().map(|(_, tasks)| *tasks).collect();
+        // The article's table is the default builds' at their own worker counts.
+        let default_runs = cells.keys().filter(|key| key.is_default_run());
+        let mut tasks: Vec<usize> = default_runs.map(|key| key.tasks).collect();
         tasks.sort_unstable();
         tasks.dedup();
         Summary {
             implementations,
             tasks,
             cells,
-            published,
-            workers,
             results,
         }
     }
 
     /// The worker counts the driver set in this run (`--workers`), ascending.
     pub fn worker_counts(&self) -> Vec<u32> {
-        let mut counts: Vec<u32> = self.workers.keys().map(|(_, _, count)| *count).collect();
+        let mut counts: Vec<u32> = self.cells.keys().filter_map(|key| key.workers).collect();
         counts.sort_unstable();
         counts.dedup();
         counts
@@ -159,13 +164,14 @@ impl<'a> Summary<'a> {
         tasks: usize,
         workers: u32,
     ) -> Option<&Cell<'a>> {
-        self.workers
-            .get(&(implementation.to_string(), tasks, workers))
+        let key = Key::new(implementation, tasks, Build::Default, Some(workers));
+        self.cells.get(&key)
     }
 
     /// The runs of the published program `runtime` stands for, at `tasks`.
     pub fn published_cell(&self, implementation: &str, tasks: usize) -> Option<&Cell<'a>> {
-        self.published.get(&(implementation.to_string(), tasks))
+        let key = Key::new(implementation, tasks, Build::Published, None);
+        self.cells.get(&key)
     }
 
     /// The published program `runtime` stands for, as env.json records it.
@@ -178,7 +184,8 @@ impl<'a> Summary<'a> {
     }
 
     pub fn cell(&self, implementation: &str, tasks: usize) -> Option<&Cell<'a>> {
-        self.cells.get(&(implementation.to_string(), tasks))
+        let key = Key::new(implementation, tasks, Build::Default, None);
+        self.cells.get(&key)
     }
 
     /// How the tables name an implementation: its label from env.json, else its name.
