@@ -59,7 +59,7 @@ impl CellRun<'_> {
             cgroup: true,
         };
         let outcome = meter::measure(spec, &options, interrupted);
-        if outcome.ending == meter::Ending::Interrupted {
+        if outcome.ending == meter::RunEnd::Interrupted {
             return None;
         }
         let mut measurement = outcome.measurement;

@@ -45,7 +45,7 @@ impl Stop {
 
 /// How the matrix ended.
 #[derive(PartialEq)]
-enum Ended {
+enum MatrixEnd {
     Complete,
     Interrupted,
 }
@@ -60,8 +60,8 @@ fn main() {
         std::process::exit(if restored { exit::OK } else { exit::FAILED })
     }
     let code = match run(&args, &plan) {
-        Ok(Ended::Complete) => exit::OK,
-        Ok(Ended::Interrupted) => exit::INTERRUPTED,
+        Ok(MatrixEnd::Complete) => exit::OK,
+        Ok(MatrixEnd::Interrupted) => exit::INTERRUPTED,
         Err(Stop::Usage(error)) => {
             eprintln!("error: {error:#}");
             exit::USAGE
@@ -119,7 +119,7 @@ fn interruption() -> Result<Arc<AtomicBool>, Stop> {
     Ok(interrupted)
 }
 
-fn run(args: &Args, plan: &Plan) -> Result<Ended, Stop> {
+fn run(args: &Args, plan: &Plan) -> Result<MatrixEnd, Stop> {
     let out = args.out.clone().unwrap_or_else(default_out_dir);
     let mut rows = Writer::create(&out).map_err(Stop::usage)?;
     if args.out.is_none() {
@@ -153,12 +153,12 @@ fn run(args: &Args, plan: &Plan) -> Result<Ended, Stop> {
     let done = run_matrix(plan, &available, &mut rows, &interrupted).map_err(Stop::Failed)?;
     let matrix = matrix.elapsed();
     let ended = match interrupted.load(Ordering::SeqCst) {
-        true => Ended::Interrupted,
-        false => Ended::Complete,
+        true => MatrixEnd::Interrupted,
+        false => MatrixEnd::Complete,
     };
     // Under the raised limits too, so that may reaches 100,000 coroutines. A failure here
     // still leaves the matrix's report to render, and is said after it.
-    let launch_cost = match args.launch_cost && ended == Ended::Complete {
+    let launch_cost = match args.launch_cost && ended == MatrixEnd::Complete {
         true => run_launch_cost(&out),
         false => Ok(()),
     };
@@ -166,7 +166,7 @@ fn run(args: &Args, plan: &Plan) -> Result<Ended, Stop> {
     let report = report::render(&out).map_err(Stop::failed)?;
     summarise(&done, plan, &report);
     eprintln!("{}", timing(prepared, matrix, &done));
-    if ended == Ended::Interrupted {
+    if ended == MatrixEnd::Interrupted {
         eprintln!(
             "interrupted: {} of {} cells ran; every row finished is in {}",
             done.len(),

@@ -20,7 +20,7 @@ pub use process::DEFAULT_INTERVAL;
 pub use error::Error;
 use harness::events::Event;
 use harness::proc::ProcStatus;
-use process::{Ended, Exit, Process, Start};
+use process::{Exit, Process, ProcessEnd, Start};
 use results::timeline::{Recorder, Timeline};
 use results::{Measurement, Status as RunStatus};
 use std::ffi::OsString;
@@ -67,9 +67,9 @@ impl Default for Options {
 
 /// How a measured run ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Ending {
+pub enum RunEnd {
     /// It ended by itself (well or not).
-    Ended,
+    ByItself,
     /// It ran past its timeout and was killed.
     TimedOut,
     /// The meter's caller was interrupted, and it was killed: not a measurement.
@@ -80,7 +80,7 @@ pub struct Outcome {
     pub measurement: Measurement,
     /// How its memory moved while it ran, with its launch events (its `index` left 0).
     pub timeline: Timeline,
-    pub ending: Ending,
+    pub ending: RunEnd,
     /// What it printed, when captured.
     pub stdout: String,
     pub stderr: String,
@@ -92,7 +92,7 @@ impl Outcome {
         Outcome {
             measurement: Measurement::unmeasured(name, RunStatus::Failed, why),
             timeline: Timeline::default(),
-            ending: Ending::Ended,
+            ending: RunEnd::ByItself,
             stdout: String::new(),
             stderr: String::new(),
         }
@@ -163,7 +163,7 @@ pub fn measure(mut spec: Spec, options: &Options, interrupted: &AtomicBool) -> O
     };
     let (exit, (mut seen, mut ending, mut cgroup)) = watch.wait(cgroup);
     if exit.as_ref().is_ok_and(stopped_by_terminal) {
-        ending = Ending::Interrupted;
+        ending = RunEnd::Interrupted;
     }
     let process_wall = started.elapsed();
     let events = listener.finish();
@@ -221,7 +221,7 @@ fn start_of(
 /// A terminal's Ctrl-C or hang-up reaches the program's whole process group, the meter's
 /// caller too: a program it killed was interrupted, it did not crash.
 fn stopped_by_terminal(exit: &Exit) -> bool {
-    matches!(exit.ending, Ended::Signal(libc::SIGINT | libc::SIGHUP))
+    matches!(exit.ending, ProcessEnd::Signal(libc::SIGINT | libc::SIGHUP))
 }
 
 /// Closes the timeline: the reading as the program exited, and its launch events, each in
@@ -273,7 +273,7 @@ impl Watch<'_> {
     fn wait(
         self,
         cgroup: Option<cgroup::Cgroup>,
-    ) -> (Result<Exit, Error>, (Seen, Ending, Option<cgroup::Cgroup>)) {
+    ) -> (Result<Exit, Error>, (Seen, RunEnd, Option<cgroup::Cgroup>)) {
         std::thread::scope(|scope| {
             let process = self.process;
             let done = self.done;
@@ -285,9 +285,9 @@ impl Watch<'_> {
         })
     }
 
-    fn sample(&self, mut cgroup: Option<cgroup::Cgroup>) -> (Seen, Ending, Option<cgroup::Cgroup>) {
+    fn sample(&self, mut cgroup: Option<cgroup::Cgroup>) -> (Seen, RunEnd, Option<cgroup::Cgroup>) {
         let mut seen = Seen::default();
-        let mut ending = Ending::Ended;
+        let mut ending = RunEnd::ByItself;
         while !self.done.load(Ordering::SeqCst) {
             if let Some(status) = self.process.status() {
                 let usage = cgroup.as_ref().and_then(cgroup::Cgroup::usage_bytes);
@@ -296,16 +296,16 @@ impl Watch<'_> {
             if let Some(cgroup) = cgroup.as_mut() {
                 cgroup.sample();
             }
-            if ending == Ending::Ended {
+            if ending == RunEnd::ByItself {
                 if self.interrupted.load(Ordering::SeqCst) {
-                    ending = Ending::Interrupted;
+                    ending = RunEnd::Interrupted;
                     self.process.kill();
                 } else if self
                     .options
                     .timeout
                     .is_some_and(|t| self.started.elapsed() > t)
                 {
-                    ending = Ending::TimedOut;
+                    ending = RunEnd::TimedOut;
                     self.process.kill();
                 }
             }
@@ -426,7 +426,7 @@ fn assemble(
     exit: &Exit,
     seen: &Seen,
     launch: &Launch,
-    ending: Ending,
+    ending: RunEnd,
     options: &Options,
     stderr: &str,
 ) -> Measurement {
@@ -445,8 +445,8 @@ fn assemble(
 
     launch.fill(&mut m);
     match exit.ending {
-        Ended::Code(code) => m.exit_code = Some(code),
-        Ended::Signal(signal) => m.signal = Some(signal),
+        ProcessEnd::Code(code) => m.exit_code = Some(code),
+        ProcessEnd::Signal(signal) => m.signal = Some(signal),
     }
     let last_words = runtime_words(stderr);
     let with_last_words = |why: String| match last_words {
@@ -454,15 +454,15 @@ fn assemble(
         None => why,
     };
     m.error = match (ending, exit.ending) {
-        (Ending::TimedOut, _) => Some(format!(
+        (RunEnd::TimedOut, _) => Some(format!(
             "timed out after {} s and was killed{}",
             options.timeout.unwrap_or_default().as_secs_f64(),
             launch.stage()
         )),
-        (Ending::Interrupted, _) => Some("interrupted".into()),
-        (_, Ended::Code(0)) => launch.problem(),
-        (_, Ended::Code(code)) => Some(with_last_words(format!("exited with code {code}"))),
-        (_, Ended::Signal(signal)) => Some(with_last_words(format!(
+        (RunEnd::Interrupted, _) => Some("interrupted".into()),
+        (_, ProcessEnd::Code(0)) => launch.problem(),
+        (_, ProcessEnd::Code(code)) => Some(with_last_words(format!("exited with code {code}"))),
+        (_, ProcessEnd::Signal(signal)) => Some(with_last_words(format!(
             "crashed: killed by signal {signal} ({})",
             process::signal_name(signal)
         ))),

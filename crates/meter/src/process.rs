@@ -43,7 +43,7 @@ pub struct Process {
 /// How the process ended.
 pub struct Exit {
     /// Exited with a code, or killed by a signal.
-    pub ending: Ended,
+    pub ending: ProcessEnd,
     pub usage: libc::rusage,
     /// /proc/<pid>/status as the process exited, before its memory was released.
     pub at_exit: Option<ProcStatus>,
@@ -51,19 +51,19 @@ pub struct Exit {
 
 /// How a process ended: the one decoding of a wait status.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Ended {
+pub enum ProcessEnd {
     Code(i32),
     Signal(i32),
 }
 
-impl Ended {
+impl ProcessEnd {
     /// The end a raw wait status tells, if it tells one (not a stop). Decoded here, not by
     /// nix, whose signals stop short of the real-time ones that runtimes use (Mono's).
-    fn from_raw(status: libc::c_int) -> Option<Ended> {
+    fn from_raw(status: libc::c_int) -> Option<ProcessEnd> {
         if libc::WIFEXITED(status) {
-            Some(Ended::Code(libc::WEXITSTATUS(status)))
+            Some(ProcessEnd::Code(libc::WEXITSTATUS(status)))
         } else if libc::WIFSIGNALED(status) {
-            Some(Ended::Signal(libc::WTERMSIG(status)))
+            Some(ProcessEnd::Signal(libc::WTERMSIG(status)))
         } else {
             None
         }
@@ -164,7 +164,7 @@ impl Process {
                 }
                 return Err(Error::NoWait(error));
             }
-            if let Some(ending) = Ended::from_raw(status) {
+            if let Some(ending) = ProcessEnd::from_raw(status) {
                 return Ok(Exit {
                     ending,
                     usage,

@@ -221,7 +221,7 @@ fn a_hang_is_killed_at_its_timeout() {
         ..meter::Options::default()
     };
     let outcome = run("hang", &options);
-    assert_eq!(outcome.ending, meter::Ending::TimedOut);
+    assert_eq!(outcome.ending, meter::RunEnd::TimedOut);
     assert_eq!(
         outcome.measurement.error.as_deref(),
         Some("timed out after 0.5 s and was killed")
