@@ -4,7 +4,8 @@
 use clap::Parser;
 use std::path::PathBuf;
 
-/// Runs the article's benchmark for every runtime and task count, and renders the report.
+/// Runs the article's benchmark for every implementation and task count, and renders the
+/// report.
 #[derive(Parser, Debug)]
 #[command(
     bin_name = "scripts/bench.sh",

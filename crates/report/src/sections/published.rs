@@ -89,7 +89,7 @@ pub(crate) fn published_section(published: &Published) -> String {
         );
         let counts = source.tasks.iter().map(|&t| (thousands(t), Align::Right));
         let mut table =
-            Table::new(std::iter::once(("runtime".to_string(), Align::Left)).chain(counts));
+            Table::new(std::iter::once(("program".to_string(), Align::Left)).chain(counts));
         for row in &source.rows {
             let cells = row
                 .peak
