@@ -84,19 +84,10 @@ fn measure_command(
 }
 
 /// A run that must succeed: every task completed and counted, all of them alive at once and
-/// their sleeps side by side, and the figures add up.
-///
-/// Whether every task is alive at once and the sleeps overlap depends on the sleep beside the
-/// program's own speed, which a loaded machine slows: the launch must end within one sleep,
-/// and the tasks must be woken and joined within one more. So the program is measured against
-/// itself: when a run has done all its work but its launch, or its wake-up and join, took
-/// longer than that, the sleep was too short for this machine at this moment, not the program
-/// wrong. It runs again with a sleep four times the longer of the two as it just measured them,
-/// and so on up to [`PACED_RUNS`] runs, the last of which must pass: a launch can take longer
-/// beside a longer sleep, with every task alive at once (Java's 2,000 threads beside two busy
-/// cores: 0.99 s beside a 0.5 s sleep, more than 3.97 s beside a 3.97 s one). Anything else (a
-/// failure, a crash, a task lost, a sleep far shorter or longer than asked, sleeps one after
-/// another) fails at once.
+/// their sleeps side by side, and the figures add up. A loaded machine can slow a launch past
+/// the sleep, which is the sleep's fault and not the program's, so such a run is made again
+/// with a sleep fitted to the pace it measured, up to [`PACED_RUNS`] runs; anything else (a
+/// failure, a crash, a lost task, sleeps one after another) fails at once.
 fn successful_run(
     implementation: &Implementation,
     tasks: usize,

@@ -64,10 +64,9 @@ pub fn meter_agrees_with_the_programs_own_peak(implementation: &Implementation) 
 
 /// The program's own reading of its peak, run alone and run under the meter in turns, seven
 /// times each: the two medians lie within the spread of the runs (16 pages at the least), so
-/// the meter adds nothing the program's own variation does not. That spread is the
-/// program's, measured here, not a margin: a multi-threaded runtime's threads allocate
-/// in another order each run (smol's 10,000-task peak alone spans 5.32 to 5.60 MB in eight
-/// runs; 10,000 OS threads, 91.8 to 93.8 MB on two busy cores).
+/// the meter adds nothing the program's own variation does not. The spread is the program's
+/// own, measured here rather than a fixed margin, because a multi-threaded runtime's
+/// threads allocate in another order each run.
 pub fn the_meter_adds_nothing_to_the_program(implementation: &Implementation) -> Checked {
     const RUNS: usize = 7;
     /// The finest difference two runs of one binary show apart from their spread: pages.

@@ -16,10 +16,9 @@ pub fn runs_overlapping_tasks_and_counts_every_one(implementation: &Implementati
 /// than 64 B each (the floor's, the least a task here costs, is 84 B) over the highest of
 /// three bare runs, whose peaks differ by where address-space randomisation put things.
 pub fn tasks_cost_memory_above_the_bare_runtime(implementation: &Implementation) -> Checked {
-    // Enough tasks that 64 B each stands well above the bare run's own spread: the floor at
-    // 0 tasks reads 2,138,112 to 2,289,664 B, from address-space randomisation alone (with
-    // it off, `setarch -R`, every run reads 2108 KiB). An OS thread costs a stack page at
-    // least, so a few thousand show.
+    // Enough tasks that 64 B each stands well above the bare run's own spread, which
+    // address-space randomisation alone makes (docs/implementations.md); an OS thread costs
+    // a stack page at least, so a few thousand show.
     let tasks: u64 = match implementation.needs().threads_per_task {
         0 => 20_000,
         _ => 2_000,

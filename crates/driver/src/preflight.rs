@@ -102,8 +102,8 @@ mod tests {
         );
     }
 
-    /// Java threads at 100,000 launched for 98 s of a 10 s sleep: a tenth of them alive at
-    /// once, so their peak says little of what 1,000,000 live ones need.
+    /// A launch longer than the sleep leaves only some tasks alive at once, so its peak says
+    /// little of what more live ones need.
     #[test]
     fn a_cell_whose_tasks_were_not_all_alive_is_passed_over() {
         let mut partly_alive = ok_row("tokio", 100_000, 100_000 * 50);
