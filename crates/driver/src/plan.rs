@@ -192,8 +192,9 @@ impl Plan {
     }
 }
 
+/// Plans parsed against this repository's implementations.
 #[cfg(test)]
-pub(crate) mod tests {
+pub(crate) mod on_this_repository {
     use super::*;
 
     pub fn plan(line: &str) -> Result<Plan, String> {

@@ -69,8 +69,9 @@ pub fn reason_to_skip(
     })
 }
 
+/// Estimates and skips for this repository's implementations, on this machine's limits.
 #[cfg(test)]
-mod tests {
+mod on_this_repository {
     use super::*;
     use results::fixtures::ok_row;
     use results::Kernel;

@@ -109,8 +109,9 @@ fn built(implementation: &Implementation, build: Build, ready: &Readiness) -> Re
     }
 }
 
+/// Readiness, and an availability of this repository's first implementation.
 #[cfg(test)]
-mod tests {
+mod on_this_repository {
     use super::*;
 
     #[test]

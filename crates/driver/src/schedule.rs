@@ -80,10 +80,11 @@ impl Plan {
     }
 }
 
+/// The cells of plans parsed against this repository's implementations.
 #[cfg(test)]
-mod tests {
+mod on_this_repository {
     use super::*;
-    use crate::plan::tests::plan;
+    use crate::plan::on_this_repository::plan;
 
     #[test]
     fn fidelity_runs_each_published_program_in_turn_with_its_implementation_three_times() {
