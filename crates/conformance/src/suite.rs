@@ -51,100 +51,131 @@ fn hold(company: Company) -> Held {
 
 type Check = fn(&Implementation) -> Checked;
 
+/// Which implementations a check applies to.
+#[derive(Clone, Copy)]
+enum AppliesTo {
+    Every,
+    /// Those whose tasks take a share of an OS limit (threads or mappings).
+    Limited,
+    /// Those whose every task is an OS thread.
+    Threads,
+    /// Those with a setting for their worker threads.
+    Workers,
+    /// Those that print their own report (the Rust harness).
+    OwnReport,
+    /// Those that stand for a published program.
+    Published,
+    /// Those with a build that counts its allocations.
+    Counted,
+}
+
+impl AppliesTo {
+    fn includes(self, implementation: &Implementation) -> bool {
+        let manifest = &implementation.manifest;
+        let needs = || implementation.needs();
+        match self {
+            AppliesTo::Every => true,
+            AppliesTo::Limited => needs().threads_per_task > 0 || needs().mappings_per_task > 0,
+            AppliesTo::Threads => needs().threads_per_task > 0,
+            AppliesTo::Workers => implementation.has_workers_setting(),
+            AppliesTo::OwnReport => manifest.self_report,
+            AppliesTo::Published => manifest.published.is_some(),
+            AppliesTo::Counted => manifest.allocations.is_some(),
+        }
+    }
+}
+
+use AppliesTo::*;
+use Company::*;
+
+/// Every check: its name, what runs beside it, and which implementations it applies to.
+const CHECKS: [(&str, Check, Company, AppliesTo); 14] = [
+    (
+        "runs_overlapping_tasks_and_counts_every_one",
+        runs_overlapping_tasks_and_counts_every_one,
+        Shared,
+        Every,
+    ),
+    (
+        "tasks_cost_memory_above_the_bare_runtime",
+        tasks_cost_memory_above_the_bare_runtime,
+        Shared,
+        Every,
+    ),
+    (
+        "bad_usage_is_one_error_line_and_exit_2",
+        bad_usage_is_one_error_line_and_exit_2,
+        Shared,
+        Every,
+    ),
+    (
+        "no_crash_hang_or_lost_task_at_tiny_sleeps",
+        no_crash_hang_or_lost_task_at_tiny_sleeps,
+        Shared,
+        Every,
+    ),
+    (
+        "peak_is_its_own_under_a_large_parent",
+        peak_is_its_own_under_a_large_parent,
+        Shared,
+        Every,
+    ),
+    (
+        "os_limits_are_reported",
+        os_limits_are_reported,
+        Alone,
+        Limited,
+    ),
+    (
+        "every_task_is_an_os_thread",
+        every_task_is_an_os_thread,
+        Shared,
+        Threads,
+    ),
+    (
+        "the_kernel_share_counts_every_thread_stack",
+        the_kernel_share_counts_every_thread_stack,
+        Alone,
+        Threads,
+    ),
+    (
+        "the_workers_setting_sets_its_worker_threads",
+        the_workers_setting_sets_its_worker_threads,
+        Shared,
+        Workers,
+    ),
+    ("help_and_version", help_and_version, Shared, OwnReport),
+    (
+        "meter_agrees_with_the_programs_own_peak",
+        meter_agrees_with_the_programs_own_peak,
+        Alone,
+        OwnReport,
+    ),
+    (
+        "the_meter_adds_nothing_to_the_program",
+        the_meter_adds_nothing_to_the_program,
+        Alone,
+        OwnReport,
+    ),
+    (
+        "matches_the_program_it_stands_for",
+        matches_the_program_it_stands_for,
+        Shared,
+        Published,
+    ),
+    (
+        "allocations_by_size_add_up_to_the_live_heap",
+        allocations_by_size_add_up_to_the_live_heap,
+        Shared,
+        Counted,
+    ),
+];
+
 /// The checks of `suite` for `implementation`: every one that applies to its kind.
 fn checks(implementation: &Implementation, suite: Suite) -> Vec<(&'static str, Check, Company)> {
-    let manifest = &implementation.manifest;
-    let needs = implementation.needs();
-    let limited = needs.threads_per_task > 0 || needs.mappings_per_task > 0;
-    let threads = needs.threads_per_task > 0;
-    let own = manifest.self_report;
-    let published = manifest.published.is_some();
-    let workers = implementation.has_workers_setting();
-    let counted = manifest.allocations.is_some();
-    use Company::*;
-    let all: [(&'static str, Check, Company, bool); 14] = [
-        (
-            "runs_overlapping_tasks_and_counts_every_one",
-            runs_overlapping_tasks_and_counts_every_one,
-            Shared,
-            true,
-        ),
-        (
-            "tasks_cost_memory_above_the_bare_runtime",
-            tasks_cost_memory_above_the_bare_runtime,
-            Shared,
-            true,
-        ),
-        (
-            "bad_usage_is_one_error_line_and_exit_2",
-            bad_usage_is_one_error_line_and_exit_2,
-            Shared,
-            true,
-        ),
-        (
-            "no_crash_hang_or_lost_task_at_tiny_sleeps",
-            no_crash_hang_or_lost_task_at_tiny_sleeps,
-            Shared,
-            true,
-        ),
-        (
-            "peak_is_its_own_under_a_large_parent",
-            peak_is_its_own_under_a_large_parent,
-            Shared,
-            true,
-        ),
-        (
-            "os_limits_are_reported",
-            os_limits_are_reported,
-            Alone,
-            limited,
-        ),
-        (
-            "every_task_is_an_os_thread",
-            every_task_is_an_os_thread,
-            Shared,
-            threads,
-        ),
-        (
-            "the_kernel_share_counts_every_thread_stack",
-            the_kernel_share_counts_every_thread_stack,
-            Alone,
-            threads,
-        ),
-        (
-            "the_workers_setting_sets_its_worker_threads",
-            the_workers_setting_sets_its_worker_threads,
-            Shared,
-            workers,
-        ),
-        ("help_and_version", help_and_version, Shared, own),
-        (
-            "meter_agrees_with_the_programs_own_peak",
-            meter_agrees_with_the_programs_own_peak,
-            Alone,
-            own,
-        ),
-        (
-            "the_meter_adds_nothing_to_the_program",
-            the_meter_adds_nothing_to_the_program,
-            Alone,
-            own,
-        ),
-        (
-            "matches_the_program_it_stands_for",
-            matches_the_program_it_stands_for,
-            Shared,
-            published,
-        ),
-        (
-            "allocations_by_size_add_up_to_the_live_heap",
-            allocations_by_size_add_up_to_the_live_heap,
-            Shared,
-            counted,
-        ),
-    ];
-    all.into_iter()
-        .filter(|(_, _, _, applies)| *applies)
+    CHECKS
+        .into_iter()
+        .filter(|(_, _, _, applies)| applies.includes(implementation))
         .filter(|(name, ..)| in_suite(name, implementation) == suite)
         .map(|(name, check, company, _)| (name, check, company))
         .collect()

@@ -417,36 +417,43 @@ fn print_preflight(plan: &Plan, available: &Availability) {
     let mut blocked = 0;
     for &tasks in &plan.tasks {
         for implementation in &plan.implementations {
-            let name = implementation.name();
-            if available
-                .of(implementation, Build::Default)
-                .why_not()
-                .is_some()
-            {
-                continue;
-            }
-            let shortfalls = implementation.shortfalls(tasks);
-            if !shortfalls.is_empty() {
+            let ready = available.of(implementation, Build::Default);
+            if ready.why_not().is_none() && !fits_the_machine(implementation, tasks) {
                 blocked += 1;
-                eprintln!(
-                    "  will skip {name} {}: {}",
-                    thousands(tasks),
-                    harness::limits::message(tasks, "tasks", &shortfalls)
-                );
-            }
-            let needed = preflight::estimated_bytes(implementation, tasks, &[]);
-            if !preflight::fits(needed, host::available_memory()) {
-                eprintln!(
-                    "  {name} {}: may need up to {:.1} GiB by a stated bound; it runs only if the smaller cells show it fits",
-                    thousands(tasks),
-                    results::format::gib(needed)
-                );
             }
         }
     }
     if blocked == 0 {
         eprintln!("  every cell fits the OS limits");
     }
+    eprintln!("{}", plan_line(plan));
+}
+
+/// Whether `tasks` tasks of `implementation` fit the OS limits; prints why not, and where
+/// the memory its manifest states may not fit.
+fn fits_the_machine(implementation: &catalog::Implementation, tasks: usize) -> bool {
+    let name = implementation.name();
+    let shortfalls = implementation.shortfalls(tasks);
+    if !shortfalls.is_empty() {
+        eprintln!(
+            "  will skip {name} {}: {}",
+            thousands(tasks),
+            harness::limits::message(tasks, "tasks", &shortfalls)
+        );
+    }
+    let needed = preflight::estimated_bytes(implementation, tasks, &[]);
+    if !preflight::fits(needed, host::available_memory()) {
+        eprintln!(
+            "  {name} {}: may need up to {:.1} GiB by a stated bound; it runs only if the smaller cells show it fits",
+            thousands(tasks),
+            results::format::gib(needed)
+        );
+    }
+    shortfalls.is_empty()
+}
+
+/// The matrix in one line: its cells, implementations, counts, runs, sleeps and timeout.
+fn plan_line(plan: &Plan) -> String {
     let other_sleeps: String = plan
         .sleep_at
         .iter()
@@ -458,20 +465,17 @@ fn print_preflight(plan: &Plan, available: &Availability) {
         .filter(|&&tasks| plan.runs_at(tasks) != plan.repeat)
         .map(|&tasks| format!(" ({} at {})", plan.runs_at(tasks), thousands(tasks)))
         .collect();
-    eprintln!(
+    let counts: Vec<String> = plan.tasks.iter().map(|&t| thousands(t)).collect();
+    format!(
         "{} cells: {} x tasks {} x {} run(s){other_runs}, sleep {} s{other_sleeps} (twice the \
          launch where that is longer), timeout {} s",
         plan.cells().len(),
         plan.names().join(","),
-        plan.tasks
-            .iter()
-            .map(|&t| thousands(t))
-            .collect::<Vec<_>>()
-            .join(","),
+        counts.join(","),
         plan.repeat,
         plan.sleep_s,
         plan.timeout_for(plan.sleep_s).as_secs_f64()
-    );
+    )
 }
 
 fn summarise(done: &[Row], plan: &Plan, report: &Path) {
