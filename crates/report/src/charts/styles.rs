@@ -5,10 +5,20 @@ use crate::plot::{Marker, Style, DASHES};
 use crate::summary::Summary;
 use std::collections::BTreeMap;
 
+/// Hues for a language none of the families below names, so that a peer in a new language
+/// needs no change here: each language takes one by its name.
+const OTHER_HUES: [(&str, &str); 5] = [
+    ("#0f766e", "#5eead4"),
+    ("#4338ca", "#a5b4fc"),
+    ("#78350f", "#d6a56b"),
+    ("#86198f", "#e879f9"),
+    ("#334155", "#94a3b8"),
+];
+
 /// A family of kindred languages and its hues, one for each implementation of a program of
 /// its own in it, in turn: each a dark shade, with a light one for its variants. JavaScript's
 /// engines share one family; so do C++ and Zig.
-fn family(language: &str) -> (&'static str, &'static [(&'static str, &'static str)]) {
+fn family(language: &str) -> (&str, &'static [(&'static str, &'static str)]) {
     match language {
         "Rust" => ("Rust", &[("#c2410c", "#fb923c")]),
         "Go" => ("Go", &[("#0e7490", "#22d3ee")]),
@@ -28,7 +38,10 @@ fn family(language: &str) -> (&'static str, &'static [(&'static str, &'static st
             "C++ and Zig",
             &[("#15803d", "#86efac"), ("#065f46", "#34d399")],
         ),
-        _ => ("", &[("#4b5563", "#9ca3af")]),
+        other => {
+            let by_name = other.bytes().map(usize::from).sum::<usize>() % OTHER_HUES.len();
+            (other, std::slice::from_ref(&OTHER_HUES[by_name]))
+        }
     }
 }
 
@@ -76,4 +89,34 @@ pub fn styles(summary: &Summary) -> BTreeMap<String, Style> {
         styles.insert(implementation.clone(), style);
     }
     styles
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::summary::tests::{results, row};
+    use results::env::ImplementationRecord;
+    use results::Status;
+
+    /// A peer in a language no family names gets a hue of its own, not another language's,
+    /// with no change to this file.
+    #[test]
+    fn a_new_language_takes_a_hue_of_its_own() {
+        let languages = [("tokio", "Rust"), ("go", "Go"), ("kotlin", "Kotlin")];
+        let rows = languages.map(|(name, _)| row(name, 1000, 3.0, Status::Ok));
+        let mut run = results(rows.to_vec());
+        for (name, language) in languages {
+            let record = ImplementationRecord {
+                language: language.into(),
+                ..Default::default()
+            };
+            run.env.implementations.insert(name.into(), record);
+        }
+        let styles = styles(&Summary::new(&run));
+        let kotlin = &styles["kotlin"].color;
+        assert!(OTHER_HUES.iter().any(|(dark, _)| dark == kotlin), "{kotlin}");
+        for known in ["tokio", "go"] {
+            assert_ne!(&styles[known].color, kotlin);
+        }
+    }
 }
