@@ -52,6 +52,7 @@ pub fn describe(
     limits_raised: bool,
     implementations: BTreeMap<String, ImplementationRecord>,
     interval: Duration,
+    cells_at_once: usize,
 ) -> Env {
     // Results being written are not a change to the code that measured them.
     let dirty = command_output("git", &["status", "--porcelain", "--", ".", ":!results"])
@@ -83,6 +84,7 @@ pub fn describe(
         git_commit: command_output("git", &["rev-parse", "HEAD"]),
         git_dirty: dirty,
         command: command_line.join(" "),
+        cells_at_once,
         later_runs: Vec::new(),
     }
 }

@@ -6,6 +6,7 @@ mod cell;
 mod cli;
 mod environment;
 mod host;
+mod matrix;
 mod plan;
 mod preflight;
 mod prepare;
@@ -14,14 +15,14 @@ mod schedule;
 mod sleep;
 
 use anyhow::Context;
-use cell::{CellRun, Measured};
+
 use cli::Args;
 use harness::report::exit;
 use plan::Plan;
-use prepare::{prepare, Availability, Readiness};
+use prepare::{prepare, Availability};
 use results::format::{mib, thousands};
 use results::{Row, Status, Writer};
-use schedule::{Build, Planned};
+use schedule::Build;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -150,7 +151,7 @@ fn run(args: &Args, plan: &Plan) -> Result<MatrixEnd, Stop> {
     }
     eprintln!("results: {}", out.display());
     let matrix = Instant::now();
-    let done = run_matrix(plan, &available, &mut rows, &interrupted).map_err(Stop::Failed)?;
+    let done = matrix::run(plan, &available, &mut rows, &interrupted).map_err(Stop::Failed)?;
     let matrix = matrix.elapsed();
     let ended = match interrupted.load(Ordering::SeqCst) {
         true => MatrixEnd::Interrupted,
@@ -189,161 +190,13 @@ fn describe(plan: &Plan, available: &Availability, raised: bool) -> results::Env
         })
         .collect();
     let command_line: Vec<String> = std::env::args().collect();
-    environment::describe(&command_line, raised, found, plan.interval)
-}
-
-/// Runs every cell in order, appending each row as it ends, until the end or an interruption.
-fn run_matrix(
-    plan: &Plan,
-    available: &Availability,
-    rows: &mut Writer,
-    interrupted: &AtomicBool,
-) -> anyhow::Result<Vec<Row>> {
-    let cells = plan.cells();
-    let mut done: Vec<Row> = Vec::new();
-    for planned in &cells {
-        if interrupted.load(Ordering::SeqCst) {
-            break;
-        }
-        let state = available.of(planned.implementation, planned.build);
-        let Some((measured, slept)) = measure_all_alive(plan, planned, &state, &done, interrupted)?
-        else {
-            // Ctrl-C reached the cell's process group before the driver's handler ran: the
-            // run is interrupted all the same.
-            interrupted.store(true, Ordering::SeqCst);
-            break;
-        };
-        let timeline = measured.timeline.clone();
-        let row = row(done.len() + 1, planned, &slept, measured);
-        rows.append(&row)?;
-        if let Some(mut timeline) = timeline {
-            timeline.index = row.index;
-            rows.append_timeline(&timeline)?;
-        }
-        eprintln!("{}", progress(&row, plan, cells.len()));
-        done.push(row);
-    }
-    Ok(done)
-}
-
-/// The sleep a cell ran with: the one the run asks at its count, or a longer one so that every
-/// task was alive at once, or the one that would have been needed where none fitted.
-struct Slept {
-    sleep_s: f64,
-    asked_s: f64,
-    needed_s: Option<f64>,
-}
-
-/// Runs one planned cell with a sleep long enough for its launch as the cells before foretell
-/// it, and once more with a longer one where its tasks still were not all alive at once;
-/// none when Ctrl-C stopped it.
-fn measure_all_alive(
-    plan: &Plan,
-    planned: &Planned,
-    state: &Readiness,
-    done: &[Row],
-    interrupted: &AtomicBool,
-) -> anyhow::Result<Option<(Measured, Slept)>> {
-    let asked_s = plan.sleep_at(planned.tasks);
-    let name = planned.implementation.name();
-    let foreseen = sleep::foreseen_launch(name, planned.tasks, done);
-    let longer = sleep::for_launch(asked_s, foreseen);
-    // A longer sleep must end within the time the asked one was given.
-    let fits = |sleep_s: f64, launch_s: f64| {
-        sleep::fits(sleep_s, launch_s, plan.timeout_for(asked_s).as_secs_f64())
-    };
-    let mut slept = Slept {
-        sleep_s: match fits(longer, foreseen.unwrap_or(0.0)) {
-            true => longer,
-            false => asked_s,
-        },
-        asked_s,
-        needed_s: None,
-    };
-    let Some(measured) = measure_cell(plan, planned, state, done, slept.sleep_s, interrupted)?
-    else {
-        return Ok(None);
-    };
-    if measured.measurement.status == Status::Skipped {
-        // A cell that did not run slept nothing longer.
-        slept.sleep_s = asked_s;
-    }
-    let m = &measured.measurement;
-    let (true, Some(false), Some(launch_s)) = (m.is_ok(), m.all_alive, m.spawn_s) else {
-        return Ok(Some((measured, slept)));
-    };
-    let longer = sleep::for_launch(slept.sleep_s, Some(launch_s));
-    if !fits(longer, launch_s) {
-        slept.needed_s = Some(longer);
-        return Ok(Some((measured, slept)));
-    }
-    eprintln!(
-        "  {name} {}: spawning took {launch_s:.1} s, longer than its {} s sleep, so not every \
-         task was alive at once: once more with a {longer} s sleep",
-        thousands(planned.tasks),
-        slept.sleep_s
-    );
-    slept.sleep_s = longer;
-    let again = measure_cell(plan, planned, state, done, longer, interrupted)?;
-    Ok(again.map(|measured| (measured, slept)))
-}
-
-/// Runs one planned cell with each task sleeping `sleep_s`, or says why it is skipped; none
-/// when Ctrl-C stopped it.
-fn measure_cell(
-    plan: &Plan,
-    planned: &Planned,
-    state: &Readiness,
-    done: &[Row],
-    sleep_s: f64,
-    interrupted: &AtomicBool,
-) -> anyhow::Result<Option<Measured>> {
-    let (implementation, tasks) = (planned.implementation, planned.tasks);
-    let skip = match state.why_not() {
-        Some(why) => Some(why.to_string()),
-        None => sleep::not_again(implementation.name(), tasks, done).or_else(|| {
-            let available = host::available_memory();
-            preflight::reason_to_skip(implementation, tasks, done, available)
-        }),
-    };
-    if let Some(why) = skip {
-        return Ok(Some(Measured::skipped(implementation.name(), why)));
-    }
-    let command = match planned.build {
-        Build::Default => implementation.run_command(tasks, sleep_s),
-        Build::Counting => implementation.counting_command(tasks, sleep_s)?,
-        Build::Published => implementation.published_command(tasks, sleep_s)?,
-    };
-    let cell = CellRun {
-        implementation,
-        version: state.version(),
-        command,
-        tasks,
-        workers: planned.workers,
-        timeout: plan.timeout_for(sleep_s),
-        interval: plan.interval,
-        // A published program is as printed: it says nothing of its launch.
-        reports_launch: planned.build != Build::Published,
-    };
-    Ok(cell.run(interrupted))
-}
-
-/// A row of results: the measurement, and what the program said of itself.
-fn row(index: usize, planned: &Planned, slept: &Slept, measured: Measured) -> Row {
-    let own = measured.own;
-    Row {
-        index,
-        repeat: planned.repeat,
-        cell_tasks: planned.tasks,
-        cell_sleep_s: slept.sleep_s,
-        asked_sleep_s: (slept.sleep_s != slept.asked_s).then_some(slept.asked_s),
-        needed_sleep_s: slept.needed_s,
-        measurement: measured.measurement,
-        self_peak_rss_bytes: own.as_ref().map(|report| report.peak_rss_bytes),
-        build: planned.build,
-        workers: planned.workers,
-        heap: own.and_then(|report| report.heap),
-    }
+    environment::describe(
+        &command_line,
+        raised,
+        found,
+        plan.interval,
+        plan.cells_at_once,
+    )
 }
 
 /// Runs every implementation's criterion launch-cost bench and keeps their estimates with
@@ -495,18 +348,25 @@ fn summarise(done: &[Row], plan: &Plan, report: &Path) {
     );
 }
 
-/// Where the time went: building, the matrix, and of that the programs' own time.
+/// Where the time went: building, the matrix, and the programs' own time, which is longer
+/// than the matrix's where cells ran side by side.
 fn timing(prepared: Duration, matrix: Duration, done: &[Row]) -> String {
     let own: f64 = done
         .iter()
         .filter_map(|row| row.measurement.process_wall_s)
         .sum();
     let matrix = matrix.as_secs_f64();
+    let how = match done.iter().any(|row| row.beside_others) {
+        true => "side by side where they were light".to_string(),
+        false => format!(
+            "{:.1}% more for measuring them",
+            100.0 * (matrix - own) / own.max(f64::MIN_POSITIVE)
+        ),
+    };
     format!(
-        "time: {:.1} s to build and check the implementations; {matrix:.1} s of cells, of which \
-         the programs ran {own:.1} s ({:.1}% more for measuring them)",
+        "time: {:.1} s to build and check the implementations; {matrix:.1} s of cells, the \
+         programs {own:.1} s in all ({how})",
         prepared.as_secs_f64(),
-        100.0 * (matrix - own) / own.max(f64::MIN_POSITIVE)
     )
 }
 

@@ -48,7 +48,13 @@ pub struct Plan {
     pub fidelity: bool,
     /// The worker-thread counts each implementation with such a setting runs at too.
     pub workers: Vec<u32>,
+    /// The most light cells that run side by side: 1 runs every cell alone.
+    pub cells_at_once: usize,
 }
+
+/// The most light cells that run side by side, unless `--one-at-a-time`: they sleep nearly
+/// all their time, so four share two cores, as the comparison run in `results/` shows.
+const CELLS_AT_ONCE: usize = 4;
 
 /// Parses the command line against the implementations found in the repository: the
 /// arguments and the plan, or one line saying what is wrong (for exit 2). `--help` and
@@ -142,6 +148,7 @@ impl Plan {
             allocations: args.allocations,
             fidelity: args.fidelity,
             workers: args.workers.clone(),
+            cells_at_once: if args.one_at_a_time { 1 } else { CELLS_AT_ONCE },
         })
     }
 

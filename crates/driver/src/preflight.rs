@@ -41,6 +41,37 @@ pub fn estimated_bytes(implementation: &Implementation, tasks: usize, done: &[Ro
     tasks as u64 * per_task * 3 / 2
 }
 
+/// Below this many tasks a cell may be light; the 100k and 1M cells always run alone.
+const LIGHT_TASKS: usize = 100_000;
+
+/// The most OS threads a light cell starts: a few thousand threads take the kernel's time
+/// and memory enough to weigh on a cell beside them.
+const LIGHT_THREADS: u64 = 2_000;
+
+/// The longest launch a light cell is foreseen to take: a launch is the part of a cell that
+/// takes the CPU.
+const LIGHT_LAUNCH_S: f64 = 1.0;
+
+/// The largest share of the available memory a light cell is estimated to need.
+const LIGHT_SHARE_OF_MEMORY: u64 = 32;
+
+/// Whether `tasks` tasks of `implementation` are light enough to run beside other cells:
+/// fewer than 100,000 tasks, at most a few thousand OS threads, a short launch as the cells
+/// `done` foretell it, and a small part of the `available` memory.
+pub fn is_light(
+    implementation: &Implementation,
+    tasks: usize,
+    done: &[Row],
+    available: u64,
+) -> bool {
+    let threads = implementation.needs().threads_per_task * tasks as u64;
+    let launch = crate::sleep::foreseen_launch(implementation.name(), tasks, done);
+    tasks < LIGHT_TASKS
+        && threads <= LIGHT_THREADS
+        && launch.unwrap_or(0.0) <= LIGHT_LAUNCH_S
+        && estimated_bytes(implementation, tasks, done) <= available / LIGHT_SHARE_OF_MEMORY
+}
+
 /// Whether `needed` bytes fit in `available` with a tenth to spare for everything else.
 pub fn fits(needed: u64, available: u64) -> bool {
     needed <= available * 9 / 10

@@ -511,6 +511,19 @@ fn hanging_cell(pid_file: &Path) -> i32 {
     panic!("the second cell never started");
 }
 
+/// Waits until the rows file holds `count` rows: the cells before the hanging one, which may
+/// run beside it, have ended.
+fn wait_for_rows(out: &Path, count: usize) {
+    for _ in 0..3000 {
+        let written = std::fs::read_to_string(out.join("results.jsonl")).unwrap_or_default();
+        if written.lines().count() >= count {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    panic!("{count} rows were never written");
+}
+
 /// Waits for the cell `pid`, a `sleep 60`, to end: ended well before its 60 s, it was killed.
 fn wait_until_ended(pid: i32) {
     for _ in 0..3000 {
@@ -546,6 +559,7 @@ fn a_cell_dies_with_a_killed_driver_and_its_cgroup_with_the_next_start() {
     let (out, stand, pid_file) = one_finished_cell_then_one_that_hangs("sigkill");
     let mut killed = start_driver(&out, &stand);
     let cell = hanging_cell(&pid_file);
+    wait_for_rows(&out, 1);
     killed.kill().unwrap();
     killed.wait().unwrap();
     wait_until_ended(cell);
@@ -730,6 +744,7 @@ fn ctrl_c_stops_the_cell_keeps_finished_rows_and_exits_130() {
         let (out, stand, pid_file) = one_finished_cell_then_one_that_hangs(name);
         let driver = start_driver(&out, &stand);
         let cell = hanging_cell(&pid_file);
+        wait_for_rows(&out, 1);
         let target = if to_group {
             -(driver.id() as i32)
         } else {
@@ -824,5 +839,91 @@ fn diff_script_shows_two_implementations_and_lists_the_valid_names() {
         "elixir",
     ] {
         assert!(stderr.contains(name), "{stderr}");
+    }
+}
+
+/// A stand-in that speaks the launch protocol, holds `hold` (a shell command whose output it
+/// keeps in memory) through its sleep, and logs when it slept.
+fn protocol_script(name: &str, hold: &str, log: &Path) -> String {
+    format!(
+        "tasks=$1 sleep_s=$3\n\
+         echo \"start $tasks $sleep_s\" >> \"$BENCH_EVENTS\"\n\
+         held=$({hold})\n\
+         echo \"spawned $tasks\" >> \"$BENCH_EVENTS\"\n\
+         echo \"{name} from $(date +%s.%N)\" >> {log}\n\
+         sleep \"$sleep_s\"\n\
+         echo \"{name} to $(date +%s.%N)\" >> {log}\n\
+         echo \"done $tasks\" >> \"$BENCH_EVENTS\"\n\
+         test -n \"$held\"",
+        log = log.display()
+    )
+}
+
+/// Two light cells side by side are measured apart: a program holding 150 MB and a small one
+/// run at once, each with its own row, peak and cgroup; the small one reads what it reads
+/// alone, and its cgroup counts nothing of the large one.
+#[test]
+fn two_cells_side_by_side_are_measured_apart() {
+    let _drivers = drivers_may_start();
+    let stand = Stand::new("side-by-side");
+    let log = stand.root.join("slept.log");
+    stand
+        .script(
+            "large",
+            1,
+            &protocol_script("large", "head -c 150000000 /dev/zero | tr '\\0' x", &log),
+        )
+        .script("small", 2, &protocol_script("small", "echo x", &log));
+    let run = |name: &str, more: &[&str]| {
+        let out = temp_dir(name);
+        let mut args = vec!["--tasks", "1", "--sleep", "2", "--root", stand.root()];
+        args.extend(more);
+        args.extend(["--out", out.to_str().unwrap()]);
+        let output = driver(&args);
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        rows(&out)
+    };
+    let side_by_side = run("side-by-side-both", &[]);
+    let slept = std::fs::read_to_string(&log).unwrap();
+    let at = |line: &str| -> f64 {
+        let found = slept.lines().find(|l| l.starts_with(line)).unwrap();
+        found.rsplit(' ').next().unwrap().parse().unwrap()
+    };
+    assert!(
+        at("small from") < at("large to") && at("large from") < at("small to"),
+        "the two slept at once: {slept}"
+    );
+    let alone = run(
+        "side-by-side-alone",
+        &["--implementations", "small", "--one-at-a-time"],
+    );
+    let peak = |row: &serde_json::Value| row["peak_rss_bytes"].as_u64().unwrap();
+    let total = |row: &serde_json::Value| row["kernel"]["total_peak_bytes"].as_u64();
+    let (large, small) = (&side_by_side[0], &side_by_side[1]);
+    for row in [large, small] {
+        assert_eq!(
+            (row["status"].as_str(), &row["beside_others"]),
+            (Some("ok"), &true.into())
+        );
+    }
+    assert!(alone[0].get("beside_others").is_none(), "{}", alone[0]);
+    assert!(peak(large) > 150_000_000, "{large}");
+    let moved = peak(small).abs_diff(peak(&alone[0]));
+    assert!(
+        moved < 1 << 20,
+        "small: {} beside, {} alone",
+        peak(small),
+        peak(&alone[0])
+    );
+    if let (Some(large_total), Some(small_total)) = (total(large), total(small)) {
+        assert!(large_total > 150_000_000, "{large}");
+        assert!(
+            small_total < 20 << 20,
+            "its cgroup counts only its own: {small}"
+        );
     }
 }

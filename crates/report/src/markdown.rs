@@ -1,5 +1,6 @@
 //! `report.md`: its sections (`crate::sections`) in order: the article's table from our runs,
-//! the fidelity table, the kernel's share, the two readings of each peak, where the memory
+//! the fidelity table, the kernel's share, the two readings of each peak, side by side against
+//! one at a time, where the memory
 //! goes, the worker counts, why the published figures differ, the charts, launch cost, how it
 //! was measured, the environment, and the published figures beside ours.
 
@@ -7,8 +8,8 @@ use crate::charts::Chart;
 use crate::launch::LaunchCost;
 use crate::published::Published;
 use crate::sections::{
-    differ, environment, fidelity, implementations, kernel, launch, memory, peak, readings, sizes,
-    workers,
+    differ, environment, fidelity, implementations, kernel, launch, memory, peak, readings,
+    side_by_side, sizes, workers,
 };
 use crate::summary::Summary;
 use results::Results;
@@ -57,6 +58,7 @@ pub fn render(
     md += &fidelity::fidelity_section(summary).unwrap_or_default();
     md += &kernel::kernel_section(results, summary);
     md += &readings::readings_section(results, summary).unwrap_or_default();
+    md += &side_by_side::section(results, summary).unwrap_or_default();
     md += &memory::memory_section(summary).unwrap_or_default();
     md += &sizes::section(summary).unwrap_or_default();
     md += &workers::workers_section(summary).unwrap_or_default();

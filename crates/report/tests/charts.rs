@@ -229,6 +229,7 @@ fn generated_run(dir: &Path) {
                     measurement: m,
                     self_peak_rss_bytes: None,
                     build: results::Build::Default,
+                    beside_others: false,
                     workers: None,
                     heap: None,
                 };

@@ -27,10 +27,19 @@ pub struct Env {
     pub git_dirty: Option<bool>,
     /// The driver's command line.
     pub command: String,
+    /// The most light cells the driver ran side by side; 1: every cell alone (as every run
+    /// before the driver could, whose record does not say).
+    #[serde(default = "one")]
+    pub cells_at_once: usize,
     /// Later runs of the driver that added their rows to the same directory, in the same
     /// environment (a run in another is refused: [`Env::differs_from`]).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub later_runs: Vec<LaterRun>,
+}
+
+/// What an older record's missing `cells_at_once` means: every cell ran alone.
+fn one() -> usize {
+    1
 }
 
 /// A later run into the same results directory.
@@ -39,6 +48,8 @@ pub struct Env {
 pub struct LaterRun {
     pub date: String,
     pub command: String,
+    #[serde(default = "one")]
+    pub cells_at_once: usize,
 }
 
 /// Entries of `limits` that are readings of the moment, not limits: they differ from run to
@@ -106,11 +117,12 @@ impl Env {
     }
 
     /// Records `later`, a run in the same environment, as one more run of this directory:
-    /// its date and command, and the implementations only it ran.
+    /// its date, command and cells at once, and the implementations only it ran.
     pub fn add_later_run(&mut self, later: Env) {
         self.later_runs.push(LaterRun {
             date: later.date,
             command: later.command,
+            cells_at_once: later.cells_at_once,
         });
         for (name, found) in later.implementations {
             self.implementations.entry(name).or_insert(found);

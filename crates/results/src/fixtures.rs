@@ -33,6 +33,7 @@ pub fn row(implementation: &str, tasks: usize, peak_bytes: u64, status: Status) 
         measurement,
         self_peak_rss_bytes: None,
         build: crate::Build::Default,
+        beside_others: false,
         workers: None,
         heap: None,
     }

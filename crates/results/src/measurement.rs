@@ -207,6 +207,9 @@ pub struct Row {
     /// The worker threads the driver gave the runtime (`--workers`); none: its own default.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workers: Option<u32>,
+    /// Whether it ran among the light cells that run side by side, written only when it did.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub beside_others: bool,
     /// What the launch cost in the heap, from a build that counts its allocations.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub heap: Option<harness::heap::HeapOfTasks>,

@@ -114,7 +114,10 @@ mod tests {
         }
         let styles = styles(&Summary::new(&run));
         let kotlin = &styles["kotlin"].color;
-        assert!(OTHER_HUES.iter().any(|(dark, _)| dark == kotlin), "{kotlin}");
+        assert!(
+            OTHER_HUES.iter().any(|(dark, _)| dark == kotlin),
+            "{kotlin}"
+        );
         for known in ["tokio", "go"] {
             assert_ne!(&styles[known].color, kotlin);
         }

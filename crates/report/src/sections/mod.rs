@@ -12,6 +12,7 @@ pub mod memory;
 pub mod peak;
 pub mod published;
 pub mod readings;
+pub mod side_by_side;
 pub mod sizes;
 pub mod workers;
 
