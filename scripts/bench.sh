@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Reproduces the article on this machine: every runtime x 1, 10k, 100k and 1M tasks.
-# Builds once, then runs the built binaries one at a time (never through `cargo run`).
+# Builds once, then runs the built binaries (never through `cargo run`), the light cells side by side.
 # Options: see `scripts/bench.sh --help`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
