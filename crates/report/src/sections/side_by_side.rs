@@ -31,7 +31,7 @@ pub(crate) fn section(results: &Results, summary: &Summary) -> Option<String> {
             false => cell.alone.push(row),
         }
     }
-    cells.retain(|_, cell| !cell.alone.is_empty() && !cell.beside.is_empty());
+    cells.retain(|_, cell| !peaks(&cell.alone).is_empty() && !peaks(&cell.beside).is_empty());
     if cells.is_empty() {
         return None;
     }
