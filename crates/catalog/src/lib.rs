@@ -26,6 +26,7 @@
 //! workers = { TOKIO_WORKER_THREADS = "{workers}" }   # how `--workers` sets its worker
 //!                                # threads [default: none, it has no such setting]
 //! memory_note = "..."            # one sentence on where its memory per task goes
+//! runs_alone = "..."             # why its cells never run beside others [default: none]
 //! [allocations]                  # a build that counts its allocations (Rust), and its run
 //! build = [["cargo", "build", "--release", "--features", "count-allocations", ...]]
 //! run = ["{target}/allocations/release/bench-tokio"]

@@ -60,6 +60,8 @@ pub struct Manifest {
     pub allocations: Option<Alternative>,
     /// One sentence on where its memory per task goes, for the report.
     pub memory_note: Option<String>,
+    /// Why its cells run alone even where they are light: what running beside others moved.
+    pub runs_alone: Option<String>,
     /// The published program it stands for, where there is one: what `--fidelity` measures
     /// beside it.
     pub published: Option<Published>,

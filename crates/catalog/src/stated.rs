@@ -34,6 +34,7 @@ pub(crate) struct Stated {
     workers: BTreeMap<String, String>,
     allocations: Option<Alternative>,
     memory_note: Option<String>,
+    runs_alone: Option<String>,
     published: Option<StatedPublished>,
 }
 
@@ -94,6 +95,7 @@ impl Stated {
             workers: self.workers,
             allocations: self.allocations.or(defaults.allocations),
             memory_note: self.memory_note,
+            runs_alone: self.runs_alone,
             published: match self.published {
                 Some(stated) => Some(stated.resolve(defaults.published)?),
                 None => None,

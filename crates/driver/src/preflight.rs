@@ -55,8 +55,8 @@ const LIGHT_LAUNCH_S: f64 = 1.0;
 /// The largest share of the available memory a light cell is estimated to need.
 const LIGHT_SHARE_OF_MEMORY: u64 = 32;
 
-/// Whether `tasks` tasks of `implementation` are light enough to run beside other cells:
-/// fewer than 100,000 tasks, at most a few thousand OS threads, a short launch as the cells
+/// Whether `tasks` tasks of `implementation` are light enough to run beside other cells: not
+/// one whose manifest says it runs alone, fewer than 100,000 tasks, at most a few thousand OS threads, a short launch as the cells
 /// `done` foretell it, and a small part of the `available` memory.
 pub fn is_light(
     implementation: &Implementation,
@@ -66,7 +66,8 @@ pub fn is_light(
 ) -> bool {
     let threads = implementation.needs().threads_per_task * tasks as u64;
     let launch = crate::sleep::foreseen_launch(implementation.name(), tasks, done);
-    tasks < LIGHT_TASKS
+    implementation.manifest.runs_alone.is_none()
+        && tasks < LIGHT_TASKS
         && threads <= LIGHT_THREADS
         && launch.unwrap_or(0.0) <= LIGHT_LAUNCH_S
         && estimated_bytes(implementation, tasks, done) <= available / LIGHT_SHARE_OF_MEMORY
@@ -166,6 +167,26 @@ mod on_this_repository {
             estimated_bytes(&threads, 1_000_000, &measured),
             1_000_000 * 36_000 * 3 / 2
         );
+    }
+
+    /// Few tasks of a runtime that starts no thread per task run side by side; many tasks,
+    /// thousands of threads, a long launch, or a manifest that says so run alone.
+    #[test]
+    fn only_light_cells_run_beside_others() {
+        let available = 16 << 30;
+        let light = |name: &str, tasks, done: &[Row]| {
+            is_light(&implementation(name), tasks, done, available)
+        };
+        assert!(light("tokio", 10_000, &[]));
+        assert!(!light("tokio", 100_000, &[]), "the 100k cells run alone");
+        assert!(!light("threads", 10_000, &[]), "10,000 OS threads");
+        assert!(
+            !light("csharp-mono", 10_000, &[]),
+            "its manifest says it runs alone"
+        );
+        let mut slow = ok_row("tokio", 1_000, 1_000 * 500);
+        slow.measurement.spawn_s = Some(0.5);
+        assert!(!light("tokio", 10_000, &[slow]), "a launch foreseen at 5 s");
     }
 
     /// A cell larger than the memory available is skipped, whatever the limits say.
