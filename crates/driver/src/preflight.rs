@@ -41,8 +41,13 @@ pub fn estimated_bytes(implementation: &Implementation, tasks: usize, done: &[Ro
     tasks as u64 * per_task * 3 / 2
 }
 
-/// Below this many tasks a cell may be light; the 100k and 1M cells always run alone.
-const LIGHT_TASKS: usize = 100_000;
+/// Below this many tasks a cell may be light: the 1M cells, the report's answer and the
+/// launches it quotes, always run alone.
+const LIGHT_TASKS: usize = 1_000_000;
+
+/// From this many tasks on, a cell is light only where this run's smaller cells foretell its
+/// launch: a launch not foreseen there may take the CPU for seconds.
+const FORESEEN_FROM_TASKS: usize = 100_000;
 
 /// The most OS threads a light cell starts: a few thousand threads take the kernel's time
 /// and memory enough to weigh on a cell beside them.
@@ -56,8 +61,9 @@ const LIGHT_LAUNCH_S: f64 = 1.0;
 const LIGHT_SHARE_OF_MEMORY: u64 = 32;
 
 /// Whether `tasks` tasks of `implementation` are light enough to run beside other cells: not
-/// one whose manifest says it runs alone, fewer than 100,000 tasks, at most a few thousand OS threads, a short launch as the cells
-/// `done` foretell it, and a small part of the `available` memory.
+/// one whose manifest says it runs alone, fewer than 1M tasks, at most a few thousand OS
+/// threads, a launch the cells `done` foretell short (or few tasks where they foretell none),
+/// and a small part of the `available` memory.
 pub fn is_light(
     implementation: &Implementation,
     tasks: usize,
@@ -65,11 +71,14 @@ pub fn is_light(
     available: u64,
 ) -> bool {
     let threads = implementation.needs().threads_per_task * tasks as u64;
-    let launch = crate::sleep::foreseen_launch(implementation.name(), tasks, done);
+    let short_launch = match crate::sleep::foreseen_launch(implementation.name(), tasks, done) {
+        Some(launch) => launch <= LIGHT_LAUNCH_S,
+        None => tasks < FORESEEN_FROM_TASKS,
+    };
     implementation.manifest.runs_alone.is_none()
         && tasks < LIGHT_TASKS
         && threads <= LIGHT_THREADS
-        && launch.unwrap_or(0.0) <= LIGHT_LAUNCH_S
+        && short_launch
         && estimated_bytes(implementation, tasks, done) <= available / LIGHT_SHARE_OF_MEMORY
 }
 
@@ -169,8 +178,9 @@ mod on_this_repository {
         );
     }
 
-    /// Few tasks of a runtime that starts no thread per task run side by side; many tasks,
-    /// thousands of threads, a long launch, or a manifest that says so run alone.
+    /// Cells of a runtime that starts no thread per task run side by side while this run's
+    /// smaller cells foretell a short launch and little memory; thousands of threads, a long
+    /// or unforeseen launch of many tasks, much memory, or a manifest that says so run alone.
     #[test]
     fn only_light_cells_run_beside_others() {
         let available = 16 << 30;
@@ -178,7 +188,19 @@ mod on_this_repository {
             is_light(&implementation(name), tasks, done, available)
         };
         assert!(light("tokio", 10_000, &[]));
-        assert!(!light("tokio", 100_000, &[]), "the 100k cells run alone");
+        assert!(
+            !light("tokio", 100_000, &[]),
+            "no smaller cell foretells it"
+        );
+        let ten_thousand = ok_row("tokio", 10_000, 10_000 * 500);
+        assert!(light("tokio", 100_000, std::slice::from_ref(&ten_thousand)));
+        let big = ok_row("tokio", 10_000, 10_000 * 50_000);
+        assert!(
+            !light("tokio", 100_000, &[big]),
+            "about 7 GiB, past a 32nd of 16 GiB"
+        );
+        let done = [ten_thousand, ok_row("tokio", 100_000, 100_000 * 500)];
+        assert!(!light("tokio", 1_000_000, &done), "the 1M cells run alone");
         assert!(!light("threads", 10_000, &[]), "10,000 OS threads");
         assert!(
             !light("csharp-mono", 10_000, &[]),
