@@ -28,46 +28,110 @@ impl Model {
 /// An implementation's manifest, its folder's defaults filled in.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Manifest {
-    pub name: String,
-    pub label: Option<String>,
-    pub language: String,
-    pub model: Model,
+    pub(crate) name: String,
+    pub(crate) label: Option<String>,
+    pub(crate) language: String,
+    pub(crate) model: Model,
     /// Read through `variant_of`, which answers for another release too.
     pub(crate) variant_of: Option<String>,
     /// For another release of an implementation's runtime (or language), running its
     /// program: that implementation.
-    pub release_of: Option<String>,
-    pub order: u32,
-    pub source: String,
-    pub build: Vec<Vec<String>>,
-    pub run: Vec<String>,
-    pub version: Vec<String>,
-    pub toolchain: Vec<String>,
-    pub install: String,
-    pub self_report: bool,
-    pub stress_runs: usize,
-    pub bytes_per_task_bound: u64,
+    pub(crate) release_of: Option<String>,
+    pub(crate) order: u32,
+    pub(crate) source: String,
+    pub(crate) build: Vec<Vec<String>>,
+    pub(crate) run: Vec<String>,
+    pub(crate) version: Vec<String>,
+    pub(crate) toolchain: Vec<String>,
+    pub(crate) install: String,
+    pub(crate) self_report: bool,
+    pub(crate) stress_runs: usize,
+    pub(crate) bytes_per_task_bound: u64,
     /// What each task takes of the OS limits, for a program that cannot say so itself (one
     /// in another language); read through `Implementation::needs`, which asks whichever
     /// declares it.
     pub(crate) limits: Needs,
     /// Variables set for every command of it: building, running, its version.
-    pub env: BTreeMap<String, String>,
+    pub(crate) env: BTreeMap<String, String>,
     /// The variables that set how many worker threads it runs its tasks on, `{workers}`
     /// standing for the count; empty where it has no such setting.
-    pub workers: BTreeMap<String, String>,
+    pub(crate) workers: BTreeMap<String, String>,
     /// A build that counts its allocations, where there is one (the Rust implementations).
-    pub allocations: Option<Alternative>,
+    pub(crate) allocations: Option<Alternative>,
     /// One sentence on where its memory per task goes, for the report.
-    pub memory_note: Option<String>,
+    pub(crate) memory_note: Option<String>,
     /// Why its cells run alone even where they are light: what running beside others moved.
-    pub runs_alone: Option<String>,
+    pub(crate) runs_alone: Option<String>,
     /// The published program it stands for, where there is one: what `--fidelity` measures
     /// beside it.
-    pub published: Option<Published>,
+    pub(crate) published: Option<Published>,
 }
 
 impl Manifest {
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn language(&self) -> &str {
+        &self.language
+    }
+
+    pub fn model(&self) -> Model {
+        self.model
+    }
+
+    pub fn release_of(&self) -> Option<&str> {
+        self.release_of.as_deref()
+    }
+
+    /// Where its program is, relative to its folder.
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// Its build commands, `{placeholders}` unexpanded.
+    pub fn build(&self) -> &[Vec<String>] {
+        &self.build
+    }
+
+    /// Its run command, `{placeholders}` unexpanded.
+    pub fn run(&self) -> &[String] {
+        &self.run
+    }
+
+    /// Whether its program reports itself (the harness's launch events and own peak).
+    pub fn self_report(&self) -> bool {
+        self.self_report
+    }
+
+    pub fn stress_runs(&self) -> usize {
+        self.stress_runs
+    }
+
+    pub fn bytes_per_task_bound(&self) -> u64 {
+        self.bytes_per_task_bound
+    }
+
+    pub fn workers(&self) -> &BTreeMap<String, String> {
+        &self.workers
+    }
+
+    pub fn allocations(&self) -> Option<&Alternative> {
+        self.allocations.as_ref()
+    }
+
+    pub fn memory_note(&self) -> Option<&str> {
+        self.memory_note.as_deref()
+    }
+
+    pub fn runs_alone(&self) -> Option<&str> {
+        self.runs_alone.as_deref()
+    }
+
+    pub fn published(&self) -> Option<&Published> {
+        self.published.as_ref()
+    }
+
     /// For a variant (a reader's proposal, a small diff from another implementation) or
     /// another release: the implementation it changes.
     pub fn variant_of(&self) -> Option<&str> {

@@ -121,29 +121,26 @@ fn a_rust_crate_gets_its_commands_from_its_folder() {
     write(root.path(), "crates/bench-own", &own);
     let found = discover(root.path()).unwrap();
     let demo = &found.iter().find(|i| i.name() == "demo").unwrap().manifest;
-    assert_eq!(demo.language, "Rust");
+    assert_eq!(demo.language(), "Rust");
     assert_eq!(
-        (demo.source.as_str(), demo.run.as_slice()),
+        (demo.source(), demo.run()),
         (
             "src/main.rs",
             &["{target}/release/bench-demo".to_string()][..]
         )
     );
-    assert_eq!(demo.build[0].last().unwrap(), "bench-demo");
-    assert!(demo.self_report);
-    let counting = demo.allocations.as_ref().unwrap();
+    assert_eq!(demo.build()[0].last().unwrap(), "bench-demo");
+    assert!(demo.self_report());
+    let counting = demo.allocations().unwrap();
     assert!(counting.build[0].contains(&"count-allocations".to_string()));
-    let published = demo.published.as_ref().unwrap();
+    let published = demo.published().unwrap();
     assert_eq!(
         (published.what.as_str(), published.source.as_str()),
         ("a post", "src/bin/published-demo.rs")
     );
     assert_eq!(published.run, ["{target}/release/published-demo"]);
     let own = &found.iter().find(|i| i.name() == "own").unwrap().manifest;
-    assert_eq!(
-        (own.source.as_str(), &own.published),
-        ("src/other.rs", &None)
-    );
+    assert_eq!((own.source(), &own.published()), ("src/other.rs", &None));
 }
 
 #[test]
@@ -161,7 +158,7 @@ fn a_version_is_built_from_its_own_manifest_and_lock_into_its_own_target() {
     // Its kind of folder shows in its defaults: built from its own manifest, below.
     assert_eq!(version.name(), "demo-0-9");
     let manifest = &version.manifest;
-    let build = version.expand(&manifest.build[0]).join(" ");
+    let build = version.expand(&manifest.build()[0]).join(" ");
     let dir = root.path().join("versions/demo-0-9");
     let target = target_dir(root.path());
     assert!(
@@ -173,7 +170,7 @@ fn a_version_is_built_from_its_own_manifest_and_lock_into_its_own_target() {
         "{build}"
     );
     assert_eq!(
-        manifest.run,
+        manifest.run(),
         ["{target}/versions/demo-0-9/release/bench-demo-0-9"]
     );
     let lock = dir.join("Cargo.lock");
@@ -181,7 +178,10 @@ fn a_version_is_built_from_its_own_manifest_and_lock_into_its_own_target() {
         version.environment(),
         [("HARNESS_CARGO_LOCK".into(), lock.into_os_string())]
     );
-    assert_eq!((&manifest.allocations, &manifest.published), (&None, &None));
+    assert_eq!(
+        (&manifest.allocations(), &manifest.published()),
+        (&None, &None)
+    );
     // Another release is a variant of the implementation it is a release of.
     assert_eq!(manifest.variant_of(), Some("demo"));
     // Its program is its base's, as scripts/diff.sh shows it.

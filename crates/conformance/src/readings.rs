@@ -6,7 +6,7 @@ use super::*;
 /// `--help` and `--version` answer on stdout with exit 0; the version is the one the
 /// catalog records.
 pub fn help_and_version(implementation: &Implementation) -> Checked {
-    let run = implementation.expand(&implementation.manifest.run);
+    let run = implementation.expand(implementation.manifest.run());
     let help = Command::new(&run[0])
         .args(&run[1..])
         .arg("--help")
@@ -18,7 +18,7 @@ pub fn help_and_version(implementation: &Implementation) -> Checked {
         || format!("{help:?}"),
     )?;
     // A Rust program is its own binary: its usage names it, not the crate it varies.
-    if implementation.manifest.language == "Rust" {
+    if implementation.manifest.language() == "Rust" {
         let binary = Path::new(&run[0]).file_name().unwrap_or_default();
         let usage = format!("Usage: {} ", binary.to_string_lossy());
         ensure(text.starts_with(&usage), || {
@@ -73,7 +73,7 @@ pub fn the_meter_adds_nothing_to_the_program(implementation: &Implementation) ->
     const PAGES: f64 = 16.0 * 4096.0;
     let tasks = allowed_tasks(implementation, 10_000);
     let args = ["--sleep".to_string(), "0.3".to_string()];
-    let run = implementation.expand(&implementation.manifest.run);
+    let run = implementation.expand(implementation.manifest.run());
     let alone = || -> Result<u64, String> {
         let output = Command::new(&run[0])
             .args(&run[1..])
@@ -106,7 +106,7 @@ const FIDELITY_LIMIT: f64 = 1.05;
 /// implementation built otherwise on purpose (its manifest says why) is left out, and said so.
 pub fn matches_the_program_it_stands_for(implementation: &Implementation) -> Checked {
     const RUNS: usize = 7;
-    let Some(published) = &implementation.manifest.published else {
+    let Some(published) = &implementation.manifest.published() else {
         return Ok(());
     };
     if let Some(why) = &published.difference {

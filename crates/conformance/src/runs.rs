@@ -40,7 +40,7 @@ pub fn tasks_cost_memory_above_the_bare_runtime(implementation: &Implementation)
 
 /// Bad input: exit 2, nothing on stdout, one `error:` line that names the bad value.
 pub fn bad_usage_is_one_error_line_and_exit_2(implementation: &Implementation) -> Checked {
-    let run = implementation.expand(&implementation.manifest.run);
+    let run = implementation.expand(implementation.manifest.run());
     for (args, named) in [
         (&["abc"][..], "'abc'"),
         (&["-5"][..], "'-5'"),
@@ -81,7 +81,7 @@ pub fn bad_usage_is_one_error_line_and_exit_2(implementation: &Implementation) -
 pub fn no_crash_hang_or_lost_task_at_tiny_sleeps(implementation: &Implementation) -> Checked {
     const STREAMS: usize = 2;
     const TASKS: usize = 1000;
-    let runs = implementation.manifest.stress_runs;
+    let runs = implementation.manifest.stress_runs();
     let failures: Vec<String> = std::thread::scope(|scope| {
         let streams: Vec<_> = (0..STREAMS)
             .map(|stream| {

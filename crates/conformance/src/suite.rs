@@ -78,9 +78,9 @@ impl AppliesTo {
             AppliesTo::Limited => needs().threads_per_task > 0 || needs().mappings_per_task > 0,
             AppliesTo::Threads => needs().threads_per_task > 0,
             AppliesTo::Workers => implementation.has_workers_setting(),
-            AppliesTo::OwnReport => manifest.self_report,
-            AppliesTo::Published => manifest.published.is_some(),
-            AppliesTo::Counted => manifest.allocations.is_some(),
+            AppliesTo::OwnReport => manifest.self_report(),
+            AppliesTo::Published => manifest.published().is_some(),
+            AppliesTo::Counted => manifest.allocations().is_some(),
         }
     }
 }
@@ -188,14 +188,14 @@ fn checks(implementation: &Implementation, suite: Suite) -> Vec<(&'static str, C
 /// language: its program is its base's, which the quick suite checks, and its builds (a
 /// workspace of its own for a Rust one) would take the README's test command past 8 minutes.
 fn in_suite(check: &str, implementation: &Implementation) -> Suite {
-    if implementation.manifest.release_of.is_some() {
+    if implementation.manifest.release_of().is_some() {
         return Suite::Stress;
     }
     match check {
         "no_crash_hang_or_lost_task_at_tiny_sleeps" => Suite::Stress,
         "matches_the_program_it_stands_for" => Suite::Stress,
         "allocations_by_size_add_up_to_the_live_heap" => Suite::Stress,
-        "os_limits_are_reported" if !implementation.manifest.self_report => Suite::Stress,
+        "os_limits_are_reported" if !implementation.manifest.self_report() => Suite::Stress,
         _ => Suite::Quick,
     }
 }

@@ -24,7 +24,7 @@ const REACHING_TIMEOUT: Duration = Duration::from_secs(600);
 /// words. A limit raised past what such a program can reach in time is left out, and said so.
 pub fn os_limits_are_reported(implementation: &Implementation) -> Checked {
     let limits = implementation.needs();
-    let self_report = implementation.manifest.self_report;
+    let self_report = implementation.manifest.self_report();
     let (pid_max, max_map_count) = (sysctl("kernel.pid_max"), sysctl("vm.max_map_count"));
     // The fewest tasks past each limit that the implementation's tasks take a share of.
     let cases = [
@@ -109,7 +109,7 @@ pub fn the_workers_setting_sets_its_worker_threads(implementation: &Implementati
     ensure(eight >= one + 4, || {
         format!(
             "{:?} should set the worker threads, but 1 worker ran {one} threads and 8 ran {eight}",
-            implementation.manifest.workers
+            implementation.manifest.workers()
         )
     })
 }

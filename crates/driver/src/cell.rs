@@ -67,7 +67,7 @@ impl CellRun<'_> {
         let own = self
             .implementation
             .manifest
-            .self_report
+            .self_report()
             .then(|| own_report(&outcome.stdout))
             .flatten();
         if let Some(error) = own.as_ref().and_then(|report| report.error.clone()) {

@@ -21,9 +21,9 @@ fn command_output(program: &str, args: &[&str]) -> Option<String> {
 /// An implementation as this run found it: its version, or why it cannot run here.
 pub fn found(implementation: &Implementation, readiness: &Readiness) -> ImplementationRecord {
     let manifest = &implementation.manifest;
-    let mut command = implementation.display(&implementation.expand(&manifest.run));
+    let mut command = implementation.display(&implementation.expand(manifest.run()));
     command.extend(["<TASKS>".into(), "--sleep".into(), "<SECONDS>".into()]);
-    let published = manifest.published.as_ref().map(|published| {
+    let published = manifest.published().map(|published| {
         let mut command = implementation.display(&implementation.expand(&published.run));
         command.extend(["<TASKS>".into(), "<SECONDS>".into()]);
         PublishedProgram {
@@ -34,14 +34,14 @@ pub fn found(implementation: &Implementation, readiness: &Readiness) -> Implemen
     });
     ImplementationRecord {
         label: implementation.label().to_string(),
-        language: manifest.language.clone(),
-        model: manifest.model.describe().to_string(),
+        language: manifest.language().to_string(),
+        model: manifest.model().describe().to_string(),
         variant_of: manifest.variant_of().map(str::to_string),
-        release_of: manifest.release_of.clone(),
+        release_of: manifest.release_of().map(str::to_string),
         version: readiness.version().map(str::to_string),
         command,
         unavailable: readiness.why_not().map(str::to_string),
-        memory_note: manifest.memory_note.clone(),
+        memory_note: manifest.memory_note().map(str::to_string),
         published,
     }
 }

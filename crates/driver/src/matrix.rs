@@ -50,12 +50,22 @@ pub fn run(
                 break;
             }
             let state = available.of(planned.implementation, planned.build);
-            let light = plan.cells_at_once > 1 && is_light(planned, &written.done);
+            let memory = host::available_memory();
+            let light = plan.cells_at_once > 1
+                && preflight::is_light(
+                    planned.implementation,
+                    planned.tasks,
+                    &written.done,
+                    memory,
+                );
             let at_once = if light { plan.cells_at_once } else { 1 };
             while running >= at_once {
                 wait_for_one(&mut written, &mut running)?;
             }
-            eprintln!("{}", ahead(plan, &cells[at..], &written.done, running));
+            eprintln!(
+                "{}",
+                ahead(plan, &cells[at..], &written.done, running, memory)
+            );
             let done = written.done.clone();
             let sender = sender.clone();
             scope.spawn(move || {
@@ -79,16 +89,16 @@ pub fn run(
 
 /// What starts now and what is left: `  starting tokio 10,000 beside 2 others; 120 cells
 /// to go, about 14 min`, the time foreseen from each cell's sleep and launch as the cells
-/// so far foretell them, the light ones shared among the cells that run at once.
-fn ahead(plan: &Plan, to_go: &[Planned], done: &[Row], running: usize) -> String {
-    let available = host::available_memory();
+/// so far foretell them, the light ones (with `memory` bytes available) shared among the
+/// cells that run at once.
+fn ahead(plan: &Plan, to_go: &[Planned], done: &[Row], running: usize, memory: u64) -> String {
     let seconds: f64 = to_go
         .iter()
         .map(|planned| {
             let (name, tasks) = (planned.implementation.name(), planned.tasks);
             let launch = sleep::foreseen_launch(name, tasks, done);
             let cell = sleep::for_launch(plan.sleep_at(tasks), launch) + launch.unwrap_or(0.0);
-            let light = preflight::is_light(planned.implementation, tasks, done, available);
+            let light = preflight::is_light(planned.implementation, tasks, done, memory);
             let at_once = if light { plan.cells_at_once } else { 1 };
             (cell + START_AND_END_S) / at_once as f64
         })
@@ -114,12 +124,6 @@ fn ahead(plan: &Plan, to_go: &[Planned], done: &[Row], running: usize) -> String
 /// What a cell takes beside its launch and sleep: starting its process and ending it.
 const START_AND_END_S: f64 = 1.0;
 
-/// Whether `planned` may run beside other cells, from what the matrix measured so far.
-fn is_light(planned: &Planned, done: &[Row]) -> bool {
-    let available = host::available_memory();
-    preflight::is_light(planned.implementation, planned.tasks, done, available)
-}
-
 /// Measures one cell, all its tasks alive at once: its row and timeline; none when Ctrl-C
 /// stopped it, which then stops the matrix too.
 fn measure(
@@ -130,7 +134,7 @@ fn measure(
     beside_others: bool,
     interrupted: &AtomicBool,
 ) -> anyhow::Result<Ended> {
-    let Some((measured, slept)) = measure_all_alive(plan, planned, state, done, interrupted)?
+    let Some((mut measured, slept)) = measure_all_alive(plan, planned, state, done, interrupted)?
     else {
         // Ctrl-C reached the cell's process group before the driver's handler ran: the run
         // is interrupted all the same.
@@ -142,7 +146,7 @@ fn measure(
         slept,
         beside_others,
     };
-    let timeline = measured.timeline.clone();
+    let timeline = measured.timeline.take();
     Ok(Some((row(&cell, measured), timeline)))
 }
 

@@ -20,7 +20,7 @@ pub fn estimated_bytes(implementation: &Implementation, tasks: usize, done: &[Ro
     let measured = done
         .iter()
         .filter(|row| row.is_ok() && row.measurement.all_alive == Some(true))
-        .filter(|row| row.measurement.implementation == manifest.name)
+        .filter(|row| row.measurement.implementation == manifest.name())
         .filter(|row| row.cell_tasks >= 1000 && row.cell_tasks < tasks)
         .max_by_key(|row| row.cell_tasks);
     let per_task = match measured {
@@ -36,7 +36,7 @@ pub fn estimated_bytes(implementation: &Implementation, tasks: usize, done: &[Ro
             };
             total / row.cell_tasks as u64
         }
-        None => manifest.bytes_per_task_bound,
+        None => manifest.bytes_per_task_bound(),
     };
     tasks as u64 * per_task * 3 / 2
 }
@@ -75,7 +75,7 @@ pub fn is_light(
         Some(launch) => launch <= LIGHT_LAUNCH_S,
         None => tasks < FORESEEN_FROM_TASKS,
     };
-    implementation.manifest.runs_alone.is_none()
+    implementation.manifest.runs_alone().is_none()
         && tasks < LIGHT_TASKS
         && threads <= LIGHT_THREADS
         && short_launch
@@ -137,7 +137,7 @@ mod on_this_repository {
             1_000_000 * 500 * 3 / 2
         );
         let smol = implementation("smol");
-        let bound = smol.manifest.bytes_per_task_bound;
+        let bound = smol.manifest.bytes_per_task_bound();
         assert_eq!(
             estimated_bytes(&smol, 1_000_000, &done),
             1_000_000 * bound * 3 / 2
@@ -216,7 +216,7 @@ mod on_this_repository {
     fn a_cell_larger_than_memory_is_skipped_with_the_reason() {
         let smol = implementation("smol");
         let available = 8 << 30;
-        let tasks = (available / smol.manifest.bytes_per_task_bound) as usize + 1;
+        let tasks = (available / smol.manifest.bytes_per_task_bound()) as usize + 1;
         let why = reason_to_skip(&smol, tasks, &[], available).expect("too large to fit");
         assert!(
             why.starts_with(&format!("memory: smol at {tasks} tasks needs about ")),

@@ -18,8 +18,8 @@ impl Plan {
     /// The builds of `implementation` the plan runs besides its default one.
     pub fn other_builds(&self, implementation: &Implementation) -> Vec<Build> {
         let manifest = &implementation.manifest;
-        let counted = self.allocations && manifest.allocations.is_some();
-        let compared = self.fidelity && manifest.published.is_some();
+        let counted = self.allocations && manifest.allocations().is_some();
+        let compared = self.fidelity && manifest.published().is_some();
         [(Build::Counting, counted), (Build::Published, compared)]
             .into_iter()
             .filter_map(|(build, runs)| runs.then_some(build))
@@ -38,7 +38,7 @@ impl Plan {
             let compared = self.compares_at(tasks);
             let runs = self.runs_at(tasks);
             for implementation in &self.implementations {
-                let published = compared && implementation.manifest.published.is_some();
+                let published = compared && implementation.manifest.published().is_some();
                 let workers: &[u32] = match implementation.has_workers_setting() {
                     true => &self.workers,
                     false => &[],
@@ -63,7 +63,7 @@ impl Plan {
             let counted = self
                 .implementations
                 .iter()
-                .filter(|i| i.manifest.allocations.is_some());
+                .filter(|i| i.manifest.allocations().is_some());
             for implementation in counted {
                 for &tasks in self.tasks.iter().filter(|t| (1000..=100_000).contains(*t)) {
                     cells.push(Planned {
