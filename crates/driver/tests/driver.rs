@@ -107,6 +107,56 @@ impl Stand {
     }
 }
 
+/// The run's `env.json` says where it ran, with what, and how it was measured.
+fn assert_env_says_where_it_ran(out: &Path) {
+    let env: results::Env =
+        serde_json::from_str(&std::fs::read_to_string(out.join("env.json")).unwrap()).unwrap();
+    assert!(env.cpu_model.is_some() && env.cores.is_some() && env.memory_total_bytes.is_some());
+    assert!(env.kernel.is_some() && env.rustc.is_some() && env.git_commit.is_some());
+    let tokio = &env.implementations["tokio"];
+    assert_eq!(
+        tokio.version.as_deref(),
+        Some(format!("tokio {}", harness::runtime_version("tokio")).as_str())
+    );
+    assert_eq!(
+        (tokio.language.as_str(), tokio.model.as_str()),
+        ("Rust", "stackless")
+    );
+    assert!(
+        tokio.command.last().unwrap() == "<SECONDS>",
+        "{:?}",
+        tokio.command
+    );
+    assert!(env.limits.contains_key("vm.max_map_count"));
+    assert_eq!(env.meter.sample_interval_ms, 10);
+    assert!(env.meter.cgroup.is_some() != env.meter.cgroup_unavailable.is_some());
+}
+
+/// The run's report has a table of both implementations, and each chart names both.
+fn assert_report_and_charts_name_both(out: &Path) {
+    let report = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(
+        report.contains("| implementation | version | 1 | 100 | bytes/task |"),
+        "{report}"
+    );
+    assert!(report.contains("| Rust tokio | ") && report.contains("| Rust smol | "));
+    for chart in [
+        "peak-1.svg",
+        "peak-100.svg",
+        "peak-vs-tasks.svg",
+        "launch-vs-tasks.svg",
+    ] {
+        let svg = std::fs::read_to_string(out.join(chart)).unwrap();
+        let doc = roxmltree::Document::parse(&svg).unwrap_or_else(|e| panic!("{chart}: {e}"));
+        assert_eq!(doc.root_element().tag_name().name(), "svg");
+        let text: String = doc.descendants().filter_map(|n| n.text()).collect();
+        assert!(
+            text.contains("Rust tokio") && text.contains("Rust smol"),
+            "{chart} names every implementation"
+        );
+    }
+}
+
 #[test]
 fn runs_two_implementations_into_results_env_and_report() {
     let _drivers = drivers_may_start();
@@ -162,49 +212,8 @@ fn runs_two_implementations_into_results_env_and_report() {
         [("tokio", 1), ("tokio", 1), ("smol", 1), ("smol", 1)]
     );
 
-    let env: results::Env =
-        serde_json::from_str(&std::fs::read_to_string(out.join("env.json")).unwrap()).unwrap();
-    assert!(env.cpu_model.is_some() && env.cores.is_some() && env.memory_total_bytes.is_some());
-    assert!(env.kernel.is_some() && env.rustc.is_some() && env.git_commit.is_some());
-    let tokio = &env.implementations["tokio"];
-    assert_eq!(
-        tokio.version.as_deref(),
-        Some(format!("tokio {}", harness::runtime_version("tokio")).as_str())
-    );
-    assert_eq!(
-        (tokio.language.as_str(), tokio.model.as_str()),
-        ("Rust", "stackless")
-    );
-    assert!(
-        tokio.command.last().unwrap() == "<SECONDS>",
-        "{:?}",
-        tokio.command
-    );
-    assert!(env.limits.contains_key("vm.max_map_count"));
-    assert_eq!(env.meter.sample_interval_ms, 10);
-    assert!(env.meter.cgroup.is_some() != env.meter.cgroup_unavailable.is_some());
-
-    let report = std::fs::read_to_string(out.join("report.md")).unwrap();
-    assert!(
-        report.contains("| implementation | version | 1 | 100 | bytes/task |"),
-        "{report}"
-    );
-    assert!(report.contains("| Rust tokio | ") && report.contains("| Rust smol | "));
-    for chart in [
-        "peak-1.svg",
-        "peak-100.svg",
-        "peak-vs-tasks.svg",
-        "launch-vs-tasks.svg",
-    ] {
-        let svg = std::fs::read_to_string(out.join(chart)).unwrap();
-        let doc = roxmltree::Document::parse(&svg).unwrap_or_else(|e| panic!("{chart}: {e}"));
-        assert_eq!(doc.root_element().tag_name().name(), "svg");
-        let text: String = doc.descendants().filter_map(|n| n.text()).collect();
-        assert!(
-            text.contains("Rust tokio") && text.contains("Rust smol"),
-            "{chart} names every implementation"
-        );
-    }
+    assert_env_says_where_it_ran(&out);
+    assert_report_and_charts_name_both(&out);
 }
 
 /// `--workers`: tokio runs at its own worker count and at each asked, through its manifest's
@@ -297,6 +306,33 @@ fn the_counting_build_runs_after_the_matrix_and_says_so() {
     );
 }
 
+/// The first five rows of the failure stand-ins, each saying why in its own words.
+fn assert_each_failure_says_why(rows: &[serde_json::Value]) {
+    let errors: Vec<&str> = rows
+        .iter()
+        .map(|r| r["error"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(errors[0], "timed out after 1 s and was killed");
+    assert!(
+        errors[1].starts_with("crashed: killed by signal 6 (SIGABRT"),
+        "{}",
+        errors[1]
+    );
+    assert_eq!(errors[2], "exited with code 1: bye");
+    assert!(
+        errors[3].starts_with("the program did not report its launch"),
+        "{}",
+        errors[3]
+    );
+    assert_eq!(rows[4]["status"], "skipped");
+    assert!(
+        errors[4].starts_with("no Shell toolchain (")
+            && errors[4].ends_with("install it with apt-get install absent"),
+        "{}",
+        errors[4]
+    );
+}
+
 #[test]
 fn a_hang_is_killed_a_crash_recorded_a_missing_toolchain_skipped_and_the_matrix_goes_on() {
     let _drivers = drivers_may_start();
@@ -327,29 +363,7 @@ fn a_hang_is_killed_a_crash_recorded_a_missing_toolchain_skipped_and_the_matrix_
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stderr}");
     let rows = rows(&out);
-    let errors: Vec<&str> = rows
-        .iter()
-        .map(|r| r["error"].as_str().unwrap_or(""))
-        .collect();
-    assert_eq!(errors[0], "timed out after 1 s and was killed");
-    assert!(
-        errors[1].starts_with("crashed: killed by signal 6 (SIGABRT"),
-        "{}",
-        errors[1]
-    );
-    assert_eq!(errors[2], "exited with code 1: bye");
-    assert!(
-        errors[3].starts_with("the program did not report its launch"),
-        "{}",
-        errors[3]
-    );
-    assert_eq!(rows[4]["status"], "skipped");
-    assert!(
-        errors[4].starts_with("no Shell toolchain (")
-            && errors[4].ends_with("install it with apt-get install absent"),
-        "{}",
-        errors[4]
-    );
+    assert_each_failure_says_why(&rows);
     assert_eq!(
         rows[5]["status"], "ok",
         "the cell after the failures still ran"
@@ -379,6 +393,52 @@ fn driver_in(cwd: &Path, args: &[&str]) -> (Option<i32>, String) {
     )
 }
 
+/// Command lines the driver refuses, each with what its one line of error names.
+const BAD_ARGS: &[(&[&str], &str)] = &[
+    (
+        &["--implementations", "nope"],
+        "unknown implementation 'nope': expected one of threads, threads-64k",
+    ),
+    (&["--implementations", ""], "unknown implementation ''"),
+    (
+        &["--implementations", "tokio,"],
+        "unknown implementation ''",
+    ),
+    (
+        &["--implementations", "tokio,tokio"],
+        "implementation 'tokio' is given twice",
+    ),
+    (
+        &["--implementations", "tokio", "--implementations", "tokio"],
+        "implementation 'tokio' is given twice",
+    ),
+    (&["--tasks", "abc"], "invalid task count 'abc'"),
+    (
+        &["--tasks", "-5"],
+        "invalid task count '-5': must not be negative",
+    ),
+    (&["--tasks", "1.5"], "invalid task count '1.5'"),
+    (&["--tasks", "1,1"], "task count 1 is given twice"),
+    (&["--tasks", "1k,1000"], "task count 1000 is given twice"),
+    (&["--tasks", ""], "invalid task count ''"),
+    (&["--tasks", "99999999999999999999"], "too large"),
+    (&["--sleep", "-1"], "invalid sleep '-1'"),
+    (&["--sleep", "abc"], "invalid sleep 'abc'"),
+    (&["--sleep", "inf"], "invalid sleep 'inf'"),
+    (&["--timeout", "abc"], "invalid timeout 'abc'"),
+    (&["--timeout", "0"], "invalid timeout '0'"),
+    (&["--timeout", "-3"], "invalid timeout '-3'"),
+    (&["--repeat", "0"], "invalid repeat '0'"),
+    (&["--repeat", "abc"], "invalid repeat 'abc'"),
+    (&["--repeat", "-1"], "invalid repeat '-1'"),
+    (&["--interval", "0"], "--interval"),
+    (&["--interval", "-1"], "'-1'"),
+    (&["--bogus"], "--bogus"),
+    (&["extra"], "'extra'"),
+    (&["--out"], "--out"),
+    (&["--sleep", "1", "--sleep", "2"], "--sleep"),
+];
+
 #[test]
 fn bad_input_is_one_line_naming_it_and_exit_2() {
     let _drivers = drivers_may_start();
@@ -391,56 +451,17 @@ fn bad_input_is_one_line_naming_it_and_exit_2() {
     let manifest = broken.root.join("peers/odd/bench.toml");
     let text = std::fs::read_to_string(&manifest).unwrap();
     std::fs::write(&manifest, text.replace("event-loop", "fibres")).unwrap();
-    let cases: &[(&[&str], &str)] = &[
-        (
-            &["--implementations", "nope"],
-            "unknown implementation 'nope': expected one of threads, threads-64k",
-        ),
-        (&["--implementations", ""], "unknown implementation ''"),
-        (
-            &["--implementations", "tokio,"],
-            "unknown implementation ''",
-        ),
-        (
-            &["--implementations", "tokio,tokio"],
-            "implementation 'tokio' is given twice",
-        ),
-        (
-            &["--implementations", "tokio", "--implementations", "tokio"],
-            "implementation 'tokio' is given twice",
-        ),
-        (&["--tasks", "abc"], "invalid task count 'abc'"),
-        (
-            &["--tasks", "-5"],
-            "invalid task count '-5': must not be negative",
-        ),
-        (&["--tasks", "1.5"], "invalid task count '1.5'"),
-        (&["--tasks", "1,1"], "task count 1 is given twice"),
-        (&["--tasks", "1k,1000"], "task count 1000 is given twice"),
-        (&["--tasks", ""], "invalid task count ''"),
-        (&["--tasks", "99999999999999999999"], "too large"),
-        (&["--sleep", "-1"], "invalid sleep '-1'"),
-        (&["--sleep", "abc"], "invalid sleep 'abc'"),
-        (&["--sleep", "inf"], "invalid sleep 'inf'"),
-        (&["--timeout", "abc"], "invalid timeout 'abc'"),
-        (&["--timeout", "0"], "invalid timeout '0'"),
-        (&["--timeout", "-3"], "invalid timeout '-3'"),
-        (&["--repeat", "0"], "invalid repeat '0'"),
-        (&["--repeat", "abc"], "invalid repeat 'abc'"),
-        (&["--repeat", "-1"], "invalid repeat '-1'"),
-        (&["--interval", "0"], "--interval"),
-        (&["--interval", "-1"], "'-1'"),
-        (&["--bogus"], "--bogus"),
-        (&["extra"], "'extra'"),
-        (&["--out"], "--out"),
-        (&["--sleep", "1", "--sleep", "2"], "--sleep"),
+    let out_under_file = ["--out", &under_file];
+    let broken_root = ["--root", broken.root()];
+    let dynamic: [(&[&str], &str); 3] = [
         (
             &["--out", "/proc/none/results"],
             "cannot write results to '/proc/none/results'",
         ),
-        (&["--out", &under_file], "cannot write results to '"),
-        (&["--root", broken.root()], "peers/odd/bench.toml"),
+        (&out_under_file, "cannot write results to '"),
+        (&broken_root, "peers/odd/bench.toml"),
     ];
+    let cases: Vec<_> = BAD_ARGS.iter().chain(&dynamic).collect();
     assert!(cases.len() >= 20);
     for (args, named) in cases {
         let (code, stderr) = driver_in(&cwd, args);
@@ -768,19 +789,21 @@ fn ctrl_c_stops_the_cell_keeps_finished_rows_and_exits_130() {
     }
 }
 
-#[test]
-fn diff_script_shows_two_implementations_and_lists_the_valid_names() {
+/// `scripts/diff.sh A B`: what it printed on stdout, on stderr, and its exit code.
+fn diff_script(a: &str, b: &str) -> (String, String, Option<i32>) {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/diff.sh");
-    let output = Command::new(&script)
-        .args(["tokio", "smol"])
-        .output()
-        .unwrap();
-    let diff = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let output = Command::new(&script).args([a, b]).output().unwrap();
+    (
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+        output.status.code(),
+    )
+}
+
+#[test]
+fn diff_script_shows_what_two_implementations_do_differently() {
+    let (diff, stderr, code) = diff_script("tokio", "smol");
+    assert_eq!(code, Some(0), "{stderr}");
     assert!(
         diff.contains("-use tokio::{task, time};") && diff.contains("+use smol::Timer;"),
         "{diff}"
@@ -789,26 +812,19 @@ fn diff_script_shows_two_implementations_and_lists_the_valid_names() {
         !diff.contains("-    let mut tasks = Vec::new();"),
         "the shared lines are not in the diff"
     );
-
-    // Across languages too.
-    let output = Command::new(&script)
-        .args(["go", "java-virtual"])
-        .output()
-        .unwrap();
-    let diff = String::from_utf8_lossy(&output.stdout);
-    assert!(output.status.success());
+    let (diff, stderr, code) = diff_script("go", "java-virtual");
+    assert_eq!(code, Some(0), "{stderr}");
     assert!(
         diff.contains("-package main") && diff.contains("+public class VirtualThreads {"),
-        "{diff}"
+        "across languages too: {diff}"
     );
+}
 
-    // Two versions of one runtime run one program: what differs is what builds it.
-    let output = Command::new(&script)
-        .args(["tokio-1-28", "tokio-1-29"])
-        .output()
-        .unwrap();
-    let diff = String::from_utf8_lossy(&output.stdout);
-    assert!(output.status.success());
+/// Two versions of one runtime run one program: what differs is what builds it.
+#[test]
+fn diff_script_shows_two_versions_by_what_builds_them() {
+    let (diff, stderr, code) = diff_script("tokio-1-28", "tokio-1-29");
+    assert_eq!(code, Some(0), "{stderr}");
     assert!(
         diff.starts_with(
             "tokio-1-28 and tokio-1-29 run the same program, crates/bench-tokio/src/main.rs"
@@ -816,18 +832,17 @@ fn diff_script_shows_two_implementations_and_lists_the_valid_names() {
             && diff.contains(r#"+tokio = { version = "=1.29.0""#),
         "{diff}"
     );
+}
 
-    let output = Command::new(&script)
-        .args(["tokio", "nope"])
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(2));
+#[test]
+fn diff_script_lists_the_valid_names_for_an_unknown_one() {
+    let (_, stderr, code) = diff_script("tokio", "nope");
+    assert_eq!(code, Some(2));
     assert!(
         stderr.contains("unknown implementation 'nope': expected one of: "),
         "{stderr}"
     );
-    for name in [
+    let names = [
         "async-std",
         "glommio",
         "may",
@@ -837,7 +852,8 @@ fn diff_script_shows_two_implementations_and_lists_the_valid_names() {
         "go",
         "java-virtual",
         "elixir",
-    ] {
+    ];
+    for name in names {
         assert!(stderr.contains(name), "{stderr}");
     }
 }
@@ -857,6 +873,20 @@ fn protocol_script(name: &str, hold: &str, log: &Path) -> String {
          test -n \"$held\"",
         log = log.display()
     )
+}
+
+/// Whether stand-ins `a` and `b` slept at once, by the times `log` has of their sleeps.
+fn assert_slept_at_once(log: &Path, a: &str, b: &str) {
+    let slept = std::fs::read_to_string(log).unwrap();
+    let at = |line: String| -> f64 {
+        let found = slept.lines().find(|l| l.starts_with(&line)).unwrap();
+        found.rsplit(' ').next().unwrap().parse().unwrap()
+    };
+    assert!(
+        at(format!("{a} from")) < at(format!("{b} to"))
+            && at(format!("{b} from")) < at(format!("{a} to")),
+        "the two slept at once: {slept}"
+    );
 }
 
 /// Two light cells side by side are measured apart: a program holding 150 MB and a small one
@@ -888,15 +918,7 @@ fn two_cells_side_by_side_are_measured_apart() {
         rows(&out)
     };
     let side_by_side = run("side-by-side-both", &[]);
-    let slept = std::fs::read_to_string(&log).unwrap();
-    let at = |line: &str| -> f64 {
-        let found = slept.lines().find(|l| l.starts_with(line)).unwrap();
-        found.rsplit(' ').next().unwrap().parse().unwrap()
-    };
-    assert!(
-        at("small from") < at("large to") && at("large from") < at("small to"),
-        "the two slept at once: {slept}"
-    );
+    assert_slept_at_once(&log, "small", "large");
     let alone = run(
         "side-by-side-alone",
         &["--implementations", "small", "--one-at-a-time"],

@@ -8,6 +8,31 @@ use std::time::Duration;
 
 const CHILD: &str = "METER_TEST_CHILD";
 
+/// Says the launch protocol for `tasks` tasks of `sleep_s`, sleeping it, with `completed` of
+/// them done at the end.
+fn launch_protocol(tasks: usize, sleep_s: f64, completed: usize) {
+    use harness::events::Event;
+    let mut events = harness::events::Events::from_env().unwrap();
+    events.send(Event::Start { tasks, sleep_s });
+    events.send(Event::Spawned { tasks });
+    std::thread::sleep(Duration::from_secs_f64(sleep_s));
+    events.send(Event::Done { completed });
+}
+
+/// A real-time signal, as Mono suspends its threads with: handled, then ignored by default it
+/// ends the process.
+fn raise_handled_real_time_signal() {
+    extern "C" fn handled(_: libc::c_int) {}
+    // SAFETY: an empty handler, set and raised on this thread.
+    unsafe {
+        libc::signal(
+            real_time_signal(),
+            handled as *const () as libc::sighandler_t,
+        );
+        libc::raise(real_time_signal());
+    }
+}
+
 /// The child's side: does what `CHILD` says.
 #[test]
 fn child() {
@@ -24,41 +49,10 @@ fn child() {
             std::thread::sleep(Duration::from_millis(200));
             std::mem::forget(touch(64));
         }
-        "events" => {
-            let mut events = harness::events::Events::from_env().unwrap();
-            use harness::events::Event;
-            events.send(Event::Start {
-                tasks: 3,
-                sleep_s: 0.2,
-            });
-            events.send(Event::Spawned { tasks: 3 });
-            std::thread::sleep(Duration::from_millis(200));
-            events.send(Event::Done { completed: 3 });
-        }
-        "too-few-completed" => {
-            let mut events = harness::events::Events::from_env().unwrap();
-            use harness::events::Event;
-            events.send(Event::Start {
-                tasks: 3,
-                sleep_s: 0.0,
-            });
-            events.send(Event::Spawned { tasks: 3 });
-            events.send(Event::Done { completed: 2 });
-        }
+        "events" => launch_protocol(3, 0.2, 3),
+        "too-few-completed" => launch_protocol(3, 0.0, 2),
         "abort" => std::process::abort(),
-        // A real-time signal, as Mono suspends its threads with: handled, then ignored by
-        // default it ends the process.
-        "real-time-signal-handled" => {
-            extern "C" fn handled(_: libc::c_int) {}
-            // SAFETY: an empty handler, set and raised on this thread.
-            unsafe {
-                libc::signal(
-                    real_time_signal(),
-                    handled as *const () as libc::sighandler_t,
-                );
-                libc::raise(real_time_signal());
-            }
-        }
+        "real-time-signal-handled" => raise_handled_real_time_signal(),
         "real-time-signal-kills" => {
             // SAFETY: raising a signal whose default action ends this process.
             unsafe { libc::raise(real_time_signal()) };

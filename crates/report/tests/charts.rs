@@ -169,56 +169,10 @@ fn generated_run(dir: &Path) {
     let mut index = 0;
     for i in 0..IMPLEMENTATIONS {
         let name = format!("impl-{i:02}");
-        let language = LANGUAGES[i % LANGUAGES.len()];
-        let variant_of = (i % 5 == 4).then(|| format!("impl-{:02}", i - 1));
-        let release_of = (i > 1 && i % 7 == 1).then(|| "impl-01".to_string());
-        env.implementations.insert(
-            name.clone(),
-            results::env::ImplementationRecord {
-                label: format!("{language} implementation number {i} with a long label"),
-                language: language.into(),
-                variant_of: variant_of.or(release_of.clone()),
-                release_of,
-                version: Some(format!("runtime 1.{i}.0")),
-                ..Default::default()
-            },
-        );
+        env.implementations.insert(name.clone(), record(i));
         for (c, &tasks) in COUNTS.iter().enumerate() {
             for repeat in 1..=3 {
                 index += 1;
-                let mut m = Measurement::unmeasured(&name, Status::Ok, String::new());
-                m.error = None;
-                let cost = 50.0 * (1 + i) as f64 * (1.0 + repeat as f64 / 50.0);
-                let peak = 2e6 + cost * tasks as f64;
-                m.peak_rss_bytes = Some(peak as u64);
-                m.kernel = Some(results::Kernel {
-                    cgroup: "v1".into(),
-                    total_peak_bytes: (peak * 1.2) as u64,
-                    kernel_peak_bytes: Some((peak * 0.2) as u64),
-                    kernel_stack_bytes: None,
-                    page_tables_bytes: None,
-                    slab_bytes: None,
-                });
-                // One launches quicker than the meter reads its events: 0 s, every time.
-                m.spawn_s = Some(match i {
-                    3 => 0.0,
-                    _ => 1e-6 * tasks as f64 * (1 + i) as f64 + 0.001,
-                });
-                m.wall_s = Some(10.0 + m.spawn_s.unwrap());
-                (m.tasks, m.completed, m.sleep_s) = (Some(tasks), Some(tasks), Some(10.0));
-                // The largest, a long note after its value: "not all alive at once".
-                (m.all_alive, m.overlapped) = (Some(i + 1 != IMPLEMENTATIONS), Some(true));
-                // One has no toolchain here: every cell skipped.
-                if i == 5 {
-                    m.status = Status::Skipped;
-                    m.error = Some("no C# toolchain (cannot run dotnet)".into());
-                } else if (i + c) % 7 == 0 && tasks > 1 {
-                    m.status = Status::Skipped;
-                    m.error = Some("memory: needs about 52.2 GiB, 23.0 GiB is available".into());
-                } else if (i + c) % 11 == 0 && tasks > 1 {
-                    m.status = Status::Failed;
-                    m.error = Some("timed out after 310 s and was killed".into());
-                }
                 let row = Row {
                     index,
                     repeat,
@@ -226,7 +180,7 @@ fn generated_run(dir: &Path) {
                     cell_sleep_s: 10.0,
                     asked_sleep_s: None,
                     needed_sleep_s: None,
-                    measurement: m,
+                    measurement: measurement(&name, i, c, tasks, repeat),
                     self_peak_rss_bytes: None,
                     build: results::Build::Default,
                     beside_others: false,
@@ -237,34 +191,95 @@ fn generated_run(dir: &Path) {
                 for workers in [1, 2, 4, 8, 16].into_iter().filter(|_| i < 4) {
                     let mut at = row.clone();
                     at.workers = Some(workers);
+                    let peak = row.measurement.peak_rss_bytes.unwrap() as f64;
                     let grown = peak + (workers as f64).ln() * 20.0 * tasks as f64;
                     at.measurement.peak_rss_bytes = Some(grown as u64);
                     rows += &(serde_json::to_string(&at).unwrap() + "\n");
                 }
-                let spawned = (m_spawn(&row) * 1000.0) as u64 + 5;
-                let points = (0..40u64)
-                    .map(|t| {
-                        Point(
-                            t * 300,
-                            (peak / 1024.0 * (t.min(3) + 1) as f64 / 4.0) as u64,
-                            None,
-                        )
-                    })
-                    .collect();
-                let timeline = Timeline {
-                    index,
-                    start_ms: Some(5),
-                    spawned_ms: Some(spawned),
-                    done_ms: Some(spawned + 10_000),
-                    points,
-                };
-                timelines += &(serde_json::to_string(&timeline).unwrap() + "\n");
+                timelines += &(serde_json::to_string(&timeline(&row)).unwrap() + "\n");
             }
         }
     }
     std::fs::write(dir.join("env.json"), serde_json::to_string(&env).unwrap()).unwrap();
     std::fs::write(dir.join("results.jsonl"), rows).unwrap();
     std::fs::write(dir.join(results::timeline::TIMELINES_FILE), timelines).unwrap();
+}
+
+/// The `i`th implementation: its language in turn, every fifth a variant of the one before,
+/// every seventh after the first a release of the second.
+fn record(i: usize) -> results::env::ImplementationRecord {
+    let language = LANGUAGES[i % LANGUAGES.len()];
+    let variant_of = (i % 5 == 4).then(|| format!("impl-{:02}", i - 1));
+    let release_of = (i > 1 && i % 7 == 1).then(|| "impl-01".to_string());
+    results::env::ImplementationRecord {
+        label: format!("{language} implementation number {i} with a long label"),
+        language: language.into(),
+        variant_of: variant_of.or(release_of.clone()),
+        release_of,
+        version: Some(format!("runtime 1.{i}.0")),
+        ..Default::default()
+    }
+}
+
+/// Run `repeat` of the `i`th implementation at the `c`th count, `tasks`: a peak growing with
+/// both, and some cells skipped or failed.
+fn measurement(name: &str, i: usize, c: usize, tasks: usize, repeat: usize) -> Measurement {
+    let mut m = Measurement::unmeasured(name, Status::Ok, String::new());
+    m.error = None;
+    let cost = 50.0 * (1 + i) as f64 * (1.0 + repeat as f64 / 50.0);
+    let peak = 2e6 + cost * tasks as f64;
+    m.peak_rss_bytes = Some(peak as u64);
+    m.kernel = Some(results::Kernel {
+        cgroup: "v1".into(),
+        total_peak_bytes: (peak * 1.2) as u64,
+        kernel_peak_bytes: Some((peak * 0.2) as u64),
+        kernel_stack_bytes: None,
+        page_tables_bytes: None,
+        slab_bytes: None,
+    });
+    // One launches quicker than the meter reads its events: 0 s, every time.
+    m.spawn_s = Some(match i {
+        3 => 0.0,
+        _ => 1e-6 * tasks as f64 * (1 + i) as f64 + 0.001,
+    });
+    m.wall_s = Some(10.0 + m.spawn_s.unwrap());
+    (m.tasks, m.completed, m.sleep_s) = (Some(tasks), Some(tasks), Some(10.0));
+    // The largest, a long note after its value: "not all alive at once".
+    (m.all_alive, m.overlapped) = (Some(i + 1 != IMPLEMENTATIONS), Some(true));
+    // One has no toolchain here: every cell skipped.
+    if i == 5 {
+        m.status = Status::Skipped;
+        m.error = Some("no C# toolchain (cannot run dotnet)".into());
+    } else if (i + c).is_multiple_of(7) && tasks > 1 {
+        m.status = Status::Skipped;
+        m.error = Some("memory: needs about 52.2 GiB, 23.0 GiB is available".into());
+    } else if (i + c).is_multiple_of(11) && tasks > 1 {
+        m.status = Status::Failed;
+        m.error = Some("timed out after 310 s and was killed".into());
+    }
+    m
+}
+
+/// The memory `row`'s program held over its run: rising to its peak in four steps.
+fn timeline(row: &Row) -> Timeline {
+    let peak = row.measurement.peak_rss_bytes.unwrap() as f64;
+    let spawned = (m_spawn(row) * 1000.0) as u64 + 5;
+    let points = (0..40u64)
+        .map(|t| {
+            Point(
+                t * 300,
+                (peak / 1024.0 * (t.min(3) + 1) as f64 / 4.0) as u64,
+                None,
+            )
+        })
+        .collect();
+    Timeline {
+        index: row.index,
+        start_ms: Some(5),
+        spawned_ms: Some(spawned),
+        done_ms: Some(spawned + 10_000),
+        points,
+    }
 }
 
 fn m_spawn(row: &Row) -> f64 {

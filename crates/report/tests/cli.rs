@@ -140,40 +140,55 @@ fn results_dir(name: &str, rows: &str) -> PathBuf {
     dir
 }
 
-#[test]
-fn bad_input_is_one_line_naming_it_and_exit_2() {
+/// Runs the report with each of `cases`' arguments: each is refused with exit 2 and one line
+/// that names what was wrong.
+fn assert_refused(cases: &[(Vec<String>, String)]) {
+    for (args, named) in cases {
+        let output = Command::new(REPORT).args(args).output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+        assert!(
+            stderr.starts_with("error: ") && stderr.contains(named.as_str()),
+            "{args:?}: {stderr} should name {named}"
+        );
+    }
+}
+
+fn path(p: &Path) -> String {
+    p.to_str().unwrap().to_string()
+}
+
+/// A results directory whose one row is a real one.
+fn good_results(name: &str) -> PathBuf {
     let (row_ok, _) = fixture_rows();
-    let good = results_dir("bad-good", &format!("{row_ok}\n"));
-    let good = good.to_str().unwrap().to_string();
+    results_dir(name, &format!("{row_ok}\n"))
+}
+
+#[test]
+fn a_bad_results_directory_is_one_line_naming_it_and_exit_2() {
     let empty = temp_dir("bad-empty");
     let no_env = temp_dir("bad-no-env");
-    std::fs::write(no_env.join("results.jsonl"), format!("{row_ok}\n")).unwrap();
-    let bad_env = results_dir("bad-env", &format!("{row_ok}\n"));
+    std::fs::copy(
+        good_results("bad-rows").join("results.jsonl"),
+        no_env.join("results.jsonl"),
+    )
+    .unwrap();
+    let bad_env = good_results("bad-env");
     std::fs::write(bad_env.join("env.json"), "{not json").unwrap();
-    let array_env = results_dir("array-env", &format!("{row_ok}\n"));
+    let array_env = good_results("array-env");
     std::fs::write(array_env.join("env.json"), "[1, 2]").unwrap();
     let rows_dir = temp_dir("rows-dir");
     std::fs::create_dir(rows_dir.join("results.jsonl")).unwrap();
     std::fs::write(rows_dir.join("env.json"), "{}").unwrap();
-    let bad_estimates = results_dir("bad-estimates", &format!("{row_ok}\n"));
+    let bad_estimates = good_results("bad-estimates");
     let estimates = bad_estimates.join("launch-cost/spawn_join_1000/tokio/new");
     std::fs::create_dir_all(&estimates).unwrap();
     std::fs::write(estimates.join("estimates.json"), "{}").unwrap();
-    let no_markers = empty.join("NO-MARKERS.md");
-    std::fs::write(&no_markers, "# a readme without the markers\n").unwrap();
-    let only_begin = empty.join("ONLY-BEGIN.md");
-    std::fs::write(&only_begin, "<!-- results:begin -->\n").unwrap();
-    let no_figures = empty.join("NO-FIGURES.md");
-    std::fs::write(
-        &no_figures,
-        "<!-- results:begin -->\n<!-- results:end -->\n",
-    )
-    .unwrap();
     let file = empty.join("a-file");
     std::fs::write(&file, "").unwrap();
-    let path = |p: &PathBuf| p.to_str().unwrap().to_string();
-
-    let cases: Vec<(Vec<String>, String)> = vec![
+    let not_records = "env.json is not an environment record".to_string();
+    assert_refused(&[
         (vec![], "<DIR>".into()),
         (
             vec!["/nonexistent/run".into()],
@@ -188,74 +203,68 @@ fn bad_input_is_one_line_naming_it_and_exit_2() {
         ),
         (vec![path(&empty)], "results.jsonl".into()),
         (vec![path(&no_env)], "env.json".into()),
-        (
-            vec![path(&bad_env)],
-            "env.json is not an environment record".into(),
-        ),
-        (
-            vec![path(&array_env)],
-            "env.json is not an environment record".into(),
-        ),
+        (vec![path(&bad_env)], not_records.clone()),
+        (vec![path(&array_env)], not_records),
         (vec![path(&rows_dir)], "results.jsonl".into()),
         (
             vec![path(&bad_estimates)],
             "is not criterion's estimates".into(),
         ),
-        (vec![good.clone(), "--readme".into()], "--readme".into()),
+        (vec!["".into()], "a value is required for '<DIR>'".into()),
+    ]);
+}
+
+#[test]
+fn a_bad_option_is_one_line_naming_it_and_exit_2() {
+    let good = path(&good_results("bad-good"));
+    let files = temp_dir("bad-files");
+    let no_markers = files.join("NO-MARKERS.md");
+    std::fs::write(&no_markers, "# a readme without the markers\n").unwrap();
+    let only_begin = files.join("ONLY-BEGIN.md");
+    std::fs::write(&only_begin, "<!-- results:begin -->\n").unwrap();
+    let no_figures = files.join("NO-FIGURES.md");
+    let markers = "<!-- results:begin -->\n<!-- results:end -->\n";
+    std::fs::write(&no_figures, markers).unwrap();
+    let with = |more: &[&str]| {
+        let mut args = vec![good.clone()];
+        args.extend(more.iter().map(|arg| arg.to_string()));
+        args
+    };
+    let (no_markers, only_begin) = (path(&no_markers), path(&only_begin));
+    assert_refused(&[
+        (with(&["--readme"]), "--readme".into()),
         (
-            vec![
-                good.clone(),
-                "--readme".into(),
-                "/nonexistent/README.md".into(),
-            ],
+            with(&["--readme", "/nonexistent/README.md"]),
             "cannot read '/nonexistent/README.md'".into(),
         ),
         (
-            vec![good.clone(), "--readme".into(), path(&no_markers)],
+            with(&["--readme", &no_markers]),
             "has no '<!-- results:begin -->'".into(),
         ),
         (
-            vec![good.clone(), "--readme".into(), path(&only_begin)],
+            with(&["--readme", &only_begin]),
             "has no '<!-- results:begin -->'".into(),
         ),
         (
-            vec![good.clone(), "--figures".into(), path(&no_figures)],
+            with(&["--figures", &path(&no_figures)]),
             "has no '<!-- figures:begin -->' ... '<!-- figures:end -->' section".into(),
         ),
         (
-            vec![good.clone(), "--readme".into(), path(&empty)],
-            format!("cannot read '{}'", path(&empty)),
+            with(&["--readme", &path(&files)]),
+            format!("cannot read '{}'", path(&files)),
         ),
         (
-            vec![good.clone(), "--readme=".into()],
+            with(&["--readme="]),
             "a value is required for '--readme <README>'".into(),
         ),
-        (vec![good.clone(), "--bogus".into()], "--bogus".into()),
-        (vec![good.clone(), "-x".into()], "-x".into()),
-        (vec![good.clone(), good.clone()], format!("'{good}'")),
+        (with(&["--bogus"]), "--bogus".into()),
+        (with(&["-x"]), "-x".into()),
+        (with(&[&good]), format!("'{good}'")),
         (
-            vec![
-                good.clone(),
-                "--readme".into(),
-                path(&no_markers),
-                "--readme".into(),
-                path(&no_markers),
-            ],
+            with(&["--readme", &no_markers, "--readme", &no_markers]),
             "--readme".into(),
         ),
-        (vec!["".into()], "a value is required for '<DIR>'".into()),
-    ];
-    assert!(cases.len() >= 20);
-    for (args, named) in cases {
-        let output = Command::new(REPORT).args(&args).output().unwrap();
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
-        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
-        assert!(
-            stderr.starts_with("error: ") && stderr.contains(&named),
-            "{args:?}: {stderr} should name {named}"
-        );
-    }
+    ]);
 }
 
 /// A crash mid-write leaves the last line cut short, even inside a character: that line is

@@ -19,19 +19,7 @@ struct BothWays<'a> {
 /// The comparison of every cell run both ways, each named where they disagree; none when no
 /// cell was.
 pub(crate) fn section(results: &Results, summary: &Summary) -> Option<String> {
-    let mut cells: BTreeMap<(usize, usize), BothWays> = BTreeMap::new();
-    let order = |name: &str| summary.implementations.iter().position(|i| i == name);
-    for row in results.rows.iter().filter(|row| row.is_default_run()) {
-        let Some(at) = order(&row.measurement.implementation) else {
-            continue;
-        };
-        let cell = cells.entry((row.cell_tasks, at)).or_default();
-        match row.beside_others {
-            true => cell.beside.push(row),
-            false => cell.alone.push(row),
-        }
-    }
-    cells.retain(|_, cell| !peaks(&cell.alone).is_empty() && !peaks(&cell.beside).is_empty());
+    let cells = both_ways(results, summary);
     if cells.is_empty() {
         return None;
     }
@@ -78,6 +66,28 @@ pub(crate) fn section(results: &Results, summary: &Summary) -> Option<String> {
          either way (`agree_within_spread`); whether every task was alive at once and the sleeps \
          overlapped must not change. {outcome}\n\n{table}\n"
     ))
+}
+
+/// The cells with a peak each way, by task count and the implementation's place in the
+/// summary.
+fn both_ways<'a>(
+    results: &'a Results,
+    summary: &Summary,
+) -> BTreeMap<(usize, usize), BothWays<'a>> {
+    let mut cells: BTreeMap<(usize, usize), BothWays> = BTreeMap::new();
+    let order = |name: &str| summary.implementations.iter().position(|i| i == name);
+    for row in results.rows.iter().filter(|row| row.is_default_run()) {
+        let Some(at) = order(&row.measurement.implementation) else {
+            continue;
+        };
+        let cell = cells.entry((row.cell_tasks, at)).or_default();
+        match row.beside_others {
+            true => cell.beside.push(row),
+            false => cell.alone.push(row),
+        }
+    }
+    cells.retain(|_, cell| !peaks(&cell.alone).is_empty() && !peaks(&cell.beside).is_empty());
+    cells
 }
 
 /// `5.3 (3 runs)`: the median peak of `runs` and how many there are.
