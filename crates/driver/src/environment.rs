@@ -86,5 +86,6 @@ pub fn describe(
         command: command_line.join(" "),
         cells_at_once,
         later_runs: Vec::new(),
+        took: None,
     }
 }

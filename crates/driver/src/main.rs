@@ -138,7 +138,7 @@ fn run(args: &Args, plan: &Plan) -> Result<MatrixEnd, Stop> {
     let available = prepare(plan);
     let prepared = preparing.elapsed();
     let env = describe(plan, &available, raised.is_some());
-    let env = rows.joined_env(env).map_err(Stop::usage)?;
+    let mut env = rows.joined_env(env).map_err(Stop::usage)?;
     rows.write_env(&env).map_err(Stop::failed)?;
 
     print_preflight(plan, &available);
@@ -153,6 +153,8 @@ fn run(args: &Args, plan: &Plan) -> Result<MatrixEnd, Stop> {
     let matrix = Instant::now();
     let done = matrix::run(plan, &available, &mut rows, &interrupted).map_err(Stop::Failed)?;
     let matrix = matrix.elapsed();
+    env.record_took(results::Took::new(prepared, matrix));
+    rows.write_env(&env).map_err(Stop::failed)?;
     let ended = match interrupted.load(Ordering::SeqCst) {
         true => MatrixEnd::Interrupted,
         false => MatrixEnd::Complete,

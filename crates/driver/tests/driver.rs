@@ -127,6 +127,8 @@ fn assert_env_says_where_it_ran(out: &Path) {
         "{:?}",
         tokio.command
     );
+    let took = env.took.expect("the run's time is recorded");
+    assert!(took.preparing_s > 0.0 && took.cells_s > 0.0, "{took:?}");
     assert!(env.limits.contains_key("vm.max_map_count"));
     assert_eq!(env.meter.sample_interval_ms, 10);
     assert!(env.meter.cgroup.is_some() != env.meter.cgroup_unavailable.is_some());

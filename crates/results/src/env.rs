@@ -35,6 +35,28 @@ pub struct Env {
     /// environment (a run in another is refused: [`Env::differs_from`]).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub later_runs: Vec<LaterRun>,
+    /// How long the run took, once it ended.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub took: Option<Took>,
+}
+
+/// How long a run of the driver took, to the tenth of a second.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct Took {
+    /// Building and checking the implementations.
+    pub preparing_s: f64,
+    /// Running the cells, from the first one's start to the last one's end.
+    pub cells_s: f64,
+}
+
+impl Took {
+    pub fn new(preparing: std::time::Duration, cells: std::time::Duration) -> Took {
+        let tenths = |d: std::time::Duration| (d.as_secs_f64() * 10.0).round() / 10.0;
+        Took {
+            preparing_s: tenths(preparing),
+            cells_s: tenths(cells),
+        }
+    }
 }
 
 /// What an older record's missing `cells_at_once` means: every cell ran alone.
@@ -50,6 +72,8 @@ pub struct LaterRun {
     pub command: String,
     #[serde(default = "one")]
     pub cells_at_once: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub took: Option<Took>,
 }
 
 /// Entries of `limits` that are readings of the moment, not limits: they differ from run to
@@ -123,9 +147,18 @@ impl Env {
             date: later.date,
             command: later.command,
             cells_at_once: later.cells_at_once,
+            took: later.took,
         });
         for (name, found) in later.implementations {
             self.implementations.entry(name).or_insert(found);
+        }
+    }
+
+    /// Records how long the newest run into this directory took.
+    pub fn record_took(&mut self, took: Took) {
+        match self.later_runs.last_mut() {
+            Some(later) => later.took = Some(took),
+            None => self.took = Some(took),
         }
     }
 }
@@ -198,6 +231,7 @@ pub struct Meter {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Duration;
 
     #[test]
     fn an_environment_round_trips_through_json() {
@@ -218,11 +252,31 @@ mod tests {
         env.meter.cgroup = Some("v1".into());
         let json = serde_json::to_string_pretty(&env).unwrap();
         assert!(
-            !json.contains("later_runs"),
+            !json.contains("later_runs") && !json.contains("took"),
             "a single run's record is as before"
         );
         assert_eq!(serde_json::from_str::<Env>(&json).unwrap(), env);
         env.add_later_run(Env::default());
+        let json = serde_json::to_string_pretty(&env).unwrap();
+        assert_eq!(serde_json::from_str::<Env>(&json).unwrap(), env);
+    }
+
+    /// How long a run took lands on that run: the first's own record, else the newest later
+    /// run's.
+    #[test]
+    fn the_time_a_run_took_is_recorded_on_that_run() {
+        let mut env = environment();
+        let took = Took::new(Duration::from_millis(4_321), Duration::from_millis(60_049));
+        assert_eq!((took.preparing_s, took.cells_s), (4.3, 60.0));
+        env.record_took(took);
+        assert_eq!(env.took, Some(took));
+        env.add_later_run(environment());
+        env.add_later_run(environment());
+        let later = Took::new(Duration::ZERO, Duration::from_secs(2));
+        env.record_took(later);
+        assert_eq!(env.took, Some(took), "the first run's stays");
+        assert_eq!(env.later_runs[0].took, None);
+        assert_eq!(env.later_runs[1].took, Some(later));
         let json = serde_json::to_string_pretty(&env).unwrap();
         assert_eq!(serde_json::from_str::<Env>(&json).unwrap(), env);
     }

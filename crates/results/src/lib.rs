@@ -13,7 +13,7 @@ pub mod metric;
 pub mod stats;
 pub mod timeline;
 
-pub use env::Env;
+pub use env::{Env, Took};
 pub use harness::heap::{HeapOfTasks, SizeCount};
 /// The exit codes every tool shares with the measured binaries.
 pub use harness::report::exit;
