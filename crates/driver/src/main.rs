@@ -153,7 +153,8 @@ fn run(args: &Args, plan: &Plan) -> Result<MatrixEnd, Stop> {
     let matrix = Instant::now();
     let done = matrix::run(plan, &available, &mut rows, &interrupted).map_err(Stop::Failed)?;
     let matrix = matrix.elapsed();
-    env.record_took(results::Took::new(prepared, matrix));
+    let took = results::Took::new(built_by_script(), prepared, matrix);
+    env.record_took(took);
     rows.write_env(&env).map_err(Stop::failed)?;
     let ended = match interrupted.load(Ordering::SeqCst) {
         true => MatrixEnd::Interrupted,
@@ -168,7 +169,7 @@ fn run(args: &Args, plan: &Plan) -> Result<MatrixEnd, Stop> {
     drop(raised);
     let report = report::render(&out).map_err(Stop::failed)?;
     summarise(&done, plan, &report);
-    eprintln!("{}", timing(prepared, matrix, &done));
+    eprintln!("{}", timing(&took, &done));
     if ended == MatrixEnd::Interrupted {
         eprintln!(
             "interrupted: {} of {} cells ran; every row finished is in {}",
@@ -179,6 +180,13 @@ fn run(args: &Args, plan: &Plan) -> Result<MatrixEnd, Stop> {
     }
     launch_cost.map_err(Stop::Failed)?;
     Ok(ended)
+}
+
+/// How long `scripts/bench.sh` spent building the workspace before it started the driver, as
+/// it says in `BENCH_BUILD_S`: none when the driver was started otherwise.
+fn built_by_script() -> Option<Duration> {
+    let seconds = std::env::var("BENCH_BUILD_S").ok()?.parse::<f64>().ok()?;
+    Duration::try_from_secs_f64(seconds).ok()
 }
 
 /// Where this run is made: the machine, the command line, and each implementation as found.
@@ -352,12 +360,12 @@ fn summarise(done: &[Row], plan: &Plan, report: &Path) {
 
 /// Where the time went: building, the matrix, and the programs' own time, which is longer
 /// than the matrix's where cells ran side by side.
-fn timing(prepared: Duration, matrix: Duration, done: &[Row]) -> String {
+fn timing(took: &results::Took, done: &[Row]) -> String {
     let own: f64 = done
         .iter()
         .filter_map(|row| row.measurement.process_wall_s)
         .sum();
-    let matrix = matrix.as_secs_f64();
+    let matrix = took.cells_s;
     let how = match done.iter().any(|row| row.beside_others) {
         true => "side by side where they were light".to_string(),
         false => format!(
@@ -365,10 +373,14 @@ fn timing(prepared: Duration, matrix: Duration, done: &[Row]) -> String {
             100.0 * (matrix - own) / own.max(f64::MIN_POSITIVE)
         ),
     };
+    let building = match took.building_s {
+        Some(seconds) => format!("{seconds:.0} s to build the workspace, "),
+        None => String::new(),
+    };
     format!(
-        "time: {:.1} s to build and check the implementations; {matrix:.1} s of cells, the \
-         programs {own:.1} s in all ({how})",
-        prepared.as_secs_f64(),
+        "time: {building}{:.1} s to build and check the implementations; {matrix:.1} s of \
+         cells, the programs {own:.1} s in all ({how})",
+        took.preparing_s,
     )
 }
 

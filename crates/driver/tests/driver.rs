@@ -129,6 +129,7 @@ fn assert_env_says_where_it_ran(out: &Path) {
     );
     let took = env.took.expect("the run's time is recorded");
     assert!(took.preparing_s > 0.0 && took.cells_s > 0.0, "{took:?}");
+    assert_eq!(took.building_s, Some(12.0));
     assert!(env.limits.contains_key("vm.max_map_count"));
     assert_eq!(env.meter.sample_interval_ms, 10);
     assert!(env.meter.cgroup.is_some() != env.meter.cgroup_unavailable.is_some());
@@ -163,18 +164,23 @@ fn assert_report_and_charts_name_both(out: &Path) {
 fn runs_two_implementations_into_results_env_and_report() {
     let _drivers = drivers_may_start();
     let out = temp_dir("e2e");
-    let output = driver(&[
-        "--implementations",
-        "tokio,smol",
-        "--tasks",
-        "1,100",
-        "--sleep",
-        "0.2",
-        "--repeat",
-        "2",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    // As scripts/bench.sh says how long its build took.
+    let output = driver_command()
+        .env("BENCH_BUILD_S", "12")
+        .args([
+            "--implementations",
+            "tokio,smol",
+            "--tasks",
+            "1,100",
+            "--sleep",
+            "0.2",
+            "--repeat",
+            "2",
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stderr}");
     assert!(stderr.contains("[1/8] tokio 1 (run 1/2): "), "{stderr}");

@@ -43,6 +43,10 @@ pub struct Env {
 /// How long a run of the driver took, to the tenth of a second.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct Took {
+    /// Building the workspace, by `scripts/bench.sh` before it started the driver, where it
+    /// said (`BENCH_BUILD_S`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub building_s: Option<f64>,
     /// Building and checking the implementations.
     pub preparing_s: f64,
     /// Running the cells, from the first one's start to the last one's end.
@@ -50,9 +54,14 @@ pub struct Took {
 }
 
 impl Took {
-    pub fn new(preparing: std::time::Duration, cells: std::time::Duration) -> Took {
+    pub fn new(
+        building: Option<std::time::Duration>,
+        preparing: std::time::Duration,
+        cells: std::time::Duration,
+    ) -> Took {
         let tenths = |d: std::time::Duration| (d.as_secs_f64() * 10.0).round() / 10.0;
         Took {
+            building_s: building.map(tenths),
             preparing_s: tenths(preparing),
             cells_s: tenths(cells),
         }
@@ -266,13 +275,21 @@ mod tests {
     #[test]
     fn the_time_a_run_took_is_recorded_on_that_run() {
         let mut env = environment();
-        let took = Took::new(Duration::from_millis(4_321), Duration::from_millis(60_049));
-        assert_eq!((took.preparing_s, took.cells_s), (4.3, 60.0));
+        let built = Some(Duration::from_secs(95));
+        let took = Took::new(
+            built,
+            Duration::from_millis(4_321),
+            Duration::from_millis(60_049),
+        );
+        assert_eq!(
+            (took.building_s, took.preparing_s, took.cells_s),
+            (Some(95.0), 4.3, 60.0)
+        );
         env.record_took(took);
         assert_eq!(env.took, Some(took));
         env.add_later_run(environment());
         env.add_later_run(environment());
-        let later = Took::new(Duration::ZERO, Duration::from_secs(2));
+        let later = Took::new(None, Duration::ZERO, Duration::from_secs(2));
         env.record_took(later);
         assert_eq!(env.took, Some(took), "the first run's stays");
         assert_eq!(env.later_runs[0].took, None);
