@@ -173,6 +173,36 @@ mod tests {
         );
     }
 
+    /// The README's time for the default run is the one that run recorded, rounded to the
+    /// minute: it goes stale with the run it links, never silently.
+    #[test]
+    fn the_readmes_time_for_the_default_run_is_the_one_its_run_recorded() {
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
+        let readme = std::fs::read_to_string(format!("{root}/README.md")).unwrap();
+        let claim = readme
+            .split_once("the default run took ")
+            .expect("README.md says how long the default run took")
+            .1;
+        let run = claim
+            .split_once("([")
+            .and_then(|(_, link)| link.split_once(']'))
+            .map(|(run, _)| run)
+            .expect("the claim links the report of its run");
+        let env = results::jsonl::read(&Path::new(root).join(run)).unwrap().env;
+        let took = env.took.expect("the run recorded its time");
+        let building = took.building_s.expect("the run was made by scripts/bench.sh");
+        let minutes = |seconds: f64| (seconds / 60.0).round();
+        let said = format!(
+            "the default run took {} minutes from a fresh clone, {} of them building",
+            minutes(building + took.preparing_s + took.cells_s),
+            minutes(building + took.preparing_s)
+        );
+        assert!(
+            readme.contains(&format!("{said} ([{run}]({run}/report.md))")),
+            "README.md should say, as {run}/env.json records: {said}"
+        );
+    }
+
     #[test]
     fn a_section_is_replaced_between_its_markers_or_its_markers_are_named() {
         let markers = ("<a>", "</a>");
