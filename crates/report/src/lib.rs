@@ -188,9 +188,13 @@ mod tests {
             .and_then(|(_, link)| link.split_once(']'))
             .map(|(run, _)| run)
             .expect("the claim links the report of its run");
-        let env = results::jsonl::read(&Path::new(root).join(run)).unwrap().env;
+        let env = results::jsonl::read(&Path::new(root).join(run))
+            .unwrap()
+            .env;
         let took = env.took.expect("the run recorded its time");
-        let building = took.building_s.expect("the run was made by scripts/bench.sh");
+        let building = took
+            .building_s
+            .expect("the run was made by scripts/bench.sh");
         let minutes = |seconds: f64| (seconds / 60.0).round();
         let said = format!(
             "the default run took {} minutes from a fresh clone, {} of them building",
