@@ -5,7 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 building_from=$SECONDS
-cargo build --release --locked --workspace --bins --quiet
+# Only the driver: it builds each implementation itself, with that crate's own features alone
+# (a workspace build unifies every crate's features and built each bench crate once for nothing).
+cargo build --release --locked -p driver --quiet
 # The driver records this build's time beside its own in env.json.
 export BENCH_BUILD_S=$((SECONDS - building_from))
 exec target/release/driver "$@"

@@ -182,7 +182,7 @@ fn run(args: &Args, plan: &Plan) -> Result<MatrixEnd, Stop> {
     Ok(ended)
 }
 
-/// How long `scripts/bench.sh` spent building the workspace before it started the driver, as
+/// How long `scripts/bench.sh` spent building the driver before it started the driver, as
 /// it says in `BENCH_BUILD_S`: none when the driver was started otherwise.
 fn built_by_script() -> Option<Duration> {
     let seconds = std::env::var("BENCH_BUILD_S").ok()?.parse::<f64>().ok()?;
@@ -374,7 +374,7 @@ fn timing(took: &results::Took, done: &[Row]) -> String {
         ),
     };
     let building = match took.building_s {
-        Some(seconds) => format!("{seconds:.0} s to build the workspace, "),
+        Some(seconds) => format!("{seconds:.0} s to build the driver, "),
         None => String::new(),
     };
     format!(

@@ -43,8 +43,8 @@ pub struct Env {
 /// How long a run of the driver took, to the tenth of a second.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct Took {
-    /// Building the workspace, by `scripts/bench.sh` before it started the driver, where it
-    /// said (`BENCH_BUILD_S`).
+    /// Building what `scripts/bench.sh` builds before it starts the driver (the driver; the
+    /// whole workspace before 2026-12-06), where it said (`BENCH_BUILD_S`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub building_s: Option<f64>,
     /// Building and checking the implementations.
