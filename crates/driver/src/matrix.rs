@@ -88,21 +88,9 @@ pub fn run(
 }
 
 /// What starts now and what is left: `  starting tokio 10,000 beside 2 others; 120 cells
-/// to go, about 14 min`, the time foreseen from each cell's sleep and launch as the cells
-/// so far foretell them, the light ones (with `memory` bytes available) shared among the
-/// cells that run at once.
+/// to go, about 14 min` (`seconds_to_go`).
 fn ahead(plan: &Plan, to_go: &[Planned], done: &[Row], running: usize, memory: u64) -> String {
-    let seconds: f64 = to_go
-        .iter()
-        .map(|planned| {
-            let (name, tasks) = (planned.implementation.name(), planned.tasks);
-            let launch = sleep::foreseen_launch(name, tasks, done);
-            let cell = sleep::for_launch(plan.sleep_at(tasks), launch) + launch.unwrap_or(0.0);
-            let light = preflight::is_light(planned.implementation, tasks, done, memory);
-            let at_once = if light { plan.cells_at_once } else { 1 };
-            (cell + START_AND_END_S) / at_once as f64
-        })
-        .sum();
+    let seconds = seconds_to_go(plan, to_go, done, memory);
     let now = &to_go[0];
     let beside = match running {
         0 => String::new(),
@@ -119,6 +107,26 @@ fn ahead(plan: &Plan, to_go: &[Planned], done: &[Row], running: usize, memory: u
         thousands(now.tasks),
         (seconds / 60.0).ceil()
     )
+}
+
+/// The time the cells `to_go` are foreseen to take: each one's sleep and launch as the cells
+/// `done` foretell them, the light ones (with `memory` bytes available) shared among the cells
+/// that run at once; nothing for a cell an OS limit or the memory will skip.
+fn seconds_to_go(plan: &Plan, to_go: &[Planned], done: &[Row], memory: u64) -> f64 {
+    to_go
+        .iter()
+        .map(|planned| {
+            let (implementation, tasks) = (planned.implementation, planned.tasks);
+            if preflight::reason_to_skip(implementation, tasks, done, memory).is_some() {
+                return 0.0;
+            }
+            let launch = sleep::foreseen_launch(implementation.name(), tasks, done);
+            let cell = sleep::for_launch(plan.sleep_at(tasks), launch) + launch.unwrap_or(0.0);
+            let light = preflight::is_light(implementation, tasks, done, memory);
+            let at_once = if light { plan.cells_at_once } else { 1 };
+            (cell + START_AND_END_S) / at_once as f64
+        })
+        .sum()
 }
 
 /// What a cell takes beside its launch and sleep: starting its process and ending it.
@@ -329,5 +337,33 @@ fn row(cell: &Cell, measured: Measured) -> Row {
         workers: planned.workers,
         beside_others: cell.beside_others,
         heap: own.and_then(|report| report.heap),
+    }
+}
+
+#[cfg(test)]
+mod on_this_repository {
+    use super::*;
+    use crate::plan::on_this_repository::plan_of;
+    use results::fixtures::ok_row;
+
+    /// A cell an OS limit will skip adds nothing to the time foreseen: 10M OS threads pass any
+    /// kernel's pid_max, whose greatest is 4,194,304.
+    #[test]
+    fn the_time_to_go_leaves_out_cells_an_os_limit_skips() {
+        let plan = plan_of("--implementations threads,floor --tasks 1k,10M --sleep 10");
+        let cells = plan.cells();
+        let mut launched = ok_row("threads", 1000, 1000 * 20_000);
+        launched.measurement.spawn_s = Some(0.1);
+        let done = [launched, ok_row("floor", 1000, 1000 * 500)];
+        let memory = 1 << 40;
+        let floor_10m = &cells[3..];
+        assert_eq!(
+            (floor_10m[0].implementation.name(), floor_10m[0].tasks),
+            ("floor", 10_000_000)
+        );
+        let floor_alone = seconds_to_go(&plan, floor_10m, &done, memory);
+        assert!(floor_alone >= 10.0, "{floor_alone}");
+        let with_threads = seconds_to_go(&plan, &cells[2..], &done, memory);
+        assert_eq!(with_threads, floor_alone, "threads at 10M is skipped");
     }
 }
