@@ -179,11 +179,23 @@ impl HeapOfTasks {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::{Mutex, MutexGuard};
+
+    /// Held by each test that calls the counting allocator: the counters are global and tests
+    /// run in parallel, so one test's calls would land between another's readings.
+    static COUNTERS: Mutex<()> = Mutex::new(());
+
+    fn counters() -> MutexGuard<'static, ()> {
+        COUNTERS
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
 
     /// A known allocation through the counting allocator is counted exactly. (This test
     /// binary's global allocator is the system's: only these calls reach the counters.)
     #[test]
     fn a_known_allocation_is_counted_exactly() {
+        let _counters = counters();
         let layout = Layout::from_size_align(1 << 20, 16).unwrap();
         let before = Heap::now();
         // SAFETY: the layout is valid and not zero-sized; the block is freed with it.
@@ -206,6 +218,7 @@ mod tests {
     /// (Only this test's calls reach the counters, as above; it is the only one that copies.)
     #[test]
     fn what_a_launch_leaves_live_is_counted_by_size_and_adds_up() {
+        let _counters = counters();
         let small = Layout::from_size_align(128, 128).unwrap();
         let large = Layout::from_size_align(10_000, 8).unwrap();
         let gone = Layout::from_size_align(24, 8).unwrap();
