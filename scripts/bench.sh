@@ -5,8 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 building_from=$SECONDS
-# Only the driver: it builds each implementation itself, with that crate's own features alone
-# (a workspace build unifies every crate's features and built each bench crate once for nothing).
+# Only the driver: it builds each implementation alone, with its crate's own features, which a
+# workspace build would unify.
 cargo build --release --locked -p driver --quiet
 # The driver records this build's time beside its own in env.json.
 export BENCH_BUILD_S=$((SECONDS - building_from))

@@ -182,8 +182,8 @@ fn run(args: &Args, plan: &Plan) -> Result<MatrixEnd, Stop> {
     Ok(ended)
 }
 
-/// How long `scripts/bench.sh` spent building the driver before it started the driver, as
-/// it says in `BENCH_BUILD_S`: none when the driver was started otherwise.
+/// How long `scripts/bench.sh` spent building this driver before starting it, as it says in
+/// `BENCH_BUILD_S`: none when the driver was started otherwise.
 fn built_by_script() -> Option<Duration> {
     let seconds = std::env::var("BENCH_BUILD_S").ok()?.parse::<f64>().ok()?;
     Duration::try_from_secs_f64(seconds).ok()
