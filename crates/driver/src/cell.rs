@@ -5,6 +5,7 @@ use catalog::Implementation;
 use results::timeline::Timeline;
 use results::{Measurement, Status};
 use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// What one cell asks: one run of one implementation at one task count.
@@ -21,6 +22,8 @@ pub struct CellRun<'a> {
     /// Whether the program speaks the launch protocol, as every implementation does; a
     /// published program, as printed, does not.
     pub reports_launch: bool,
+    /// Told of its launch events as they arrive.
+    pub phases: Arc<meter::Phases>,
 }
 
 /// What a cell gave: the meter's measurement, the program's own report of itself where it
@@ -57,6 +60,7 @@ impl CellRun<'_> {
             interval: self.interval,
             timeout: Some(self.timeout),
             cgroup: true,
+            phases: Some(self.phases.clone()),
         };
         let outcome = meter::measure(spec, &options, interrupted);
         if outcome.ending == meter::RunEnd::Interrupted {

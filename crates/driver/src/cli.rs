@@ -62,8 +62,8 @@ pub struct Args {
     /// and 1M, both at least 3 times: the report's fidelity table.
     #[arg(long)]
     pub fidelity: bool,
-    /// Run every cell alone, the light ones too (by default up to 4 cells of little memory, few
-    /// OS threads and a short launch run side by side; the 1M cells always run alone).
+    /// Run every cell alone (by default up to 8 cells run at once, overlapping only in their
+    /// sleeps: none starts or wakes while another launches or wakes).
     #[arg(long)]
     pub one_at_a_time: bool,
     /// Worker-thread counts, comma-separated, like 1,2,4,8,16: every cell of an implementation

@@ -7,6 +7,7 @@ mod cli;
 mod environment;
 mod host;
 mod matrix;
+mod overlap;
 mod plan;
 mod preflight;
 mod prepare;
@@ -359,7 +360,7 @@ fn summarise(done: &[Row], plan: &Plan, report: &Path) {
 }
 
 /// Where the time went: building, the matrix, and the programs' own time, which is longer
-/// than the matrix's where cells ran side by side.
+/// than the matrix's where cells overlapped.
 fn timing(took: &results::Took, done: &[Row]) -> String {
     let own: f64 = done
         .iter()
@@ -367,7 +368,7 @@ fn timing(took: &results::Took, done: &[Row]) -> String {
         .sum();
     let matrix = took.cells_s;
     let how = match done.iter().any(|row| row.beside_others) {
-        true => "side by side where they were light".to_string(),
+        true => "overlapping in their sleeps".to_string(),
         false => format!(
             "{:.1}% more for measuring them",
             100.0 * (matrix - own) / own.max(f64::MIN_POSITIVE)

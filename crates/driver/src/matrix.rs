@@ -1,32 +1,42 @@
 //! The matrix: every cell in the plan's order, each measured by the meter, its row written in
-//! that order whatever order the cells end in. Light cells run side by side, up to the plan's
-//! `cells_at_once`; a heavy one runs alone, with nothing beside it (`preflight::is_light`).
+//! that order whatever order the cells end in. Cells overlap only in their sleeps, up to the
+//! plan's `cells_at_once` (`overlap`); a cell that must run alone has nothing beside it.
 
 use crate::cell::{CellRun, Measured};
+use crate::overlap::{self, Foreseen, Running};
 use crate::plan::Plan;
 use crate::prepare::{Availability, Readiness};
 use crate::schedule::{Build, Planned};
 use crate::{host, preflight, progress, sleep};
+use meter::Phases;
 use results::format::thousands;
 use results::timeline::Timeline;
 use results::{Row, Status, Writer};
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc;
-
-/// One planned cell as it ran: how it slept and whether others ran beside it.
-struct Cell<'p> {
-    planned: &'p Planned<'p>,
-    slept: Slept,
-    beside_others: bool,
-}
+use std::sync::{mpsc, Arc};
+use std::time::{Duration, Instant};
 
 /// What one cell gave, in the matrix's order: its row and timeline; none when Ctrl-C
 /// stopped it.
 type Ended = Option<(Row, Option<Timeline>)>;
 
-/// Runs every cell, light ones side by side, writing each row in the matrix's order, until
-/// the end or an interruption; every row that ended is written, even after an interruption.
+/// How often a cell that may not start yet looks again.
+const LOOK_AGAIN: Duration = Duration::from_millis(50);
+
+/// A cell that runs now: where it is in the matrix, what it shares the machine with, and
+/// whether another cell ran beside it.
+struct Started {
+    at: usize,
+    /// None: it runs alone.
+    beside: Option<Running>,
+    bytes: u64,
+    with_others: bool,
+}
+
+/// Runs every cell, overlapping them in their sleeps, writing each row in the matrix's order,
+/// until the end or an interruption; every row that ended is written, even after an
+/// interruption.
 pub fn run(
     plan: &Plan,
     available: &Availability,
@@ -37,54 +47,87 @@ pub fn run(
     let mut written = InOrder::new(rows, cells.len());
     std::thread::scope(|scope| -> anyhow::Result<()> {
         let (sender, receiver) = mpsc::channel::<(usize, anyhow::Result<Ended>)>();
-        let mut running = 0;
-        let wait_for_one = |written: &mut InOrder, running: &mut usize| {
-            let (at, ended) = receiver
-                .recv()
-                .expect("a cell's thread sends before it ends");
-            *running -= 1;
-            written.end(at, ended?, plan)
+        let mut running: Vec<Started> = Vec::new();
+        // Waits a moment for a cell to end, and writes what it gave.
+        let wait = |written: &mut InOrder, running: &mut Vec<Started>, wait: Duration| {
+            let Ok((at, ended)) = receiver.recv_timeout(wait) else {
+                return Ok(());
+            };
+            let ended_cell = running.iter().position(|cell| cell.at == at);
+            let cell = running.swap_remove(ended_cell.expect("a cell ends once"));
+            written.end(at, ended?, cell.with_others, plan)
         };
         for (at, planned) in cells.iter().enumerate() {
+            let sleep_s = first_sleep(plan, planned, &written.done).0;
+            let foreseen = match plan.cells_at_once > 1 {
+                true => Foreseen::of(planned, sleep_s, &written.done),
+                false => None,
+            };
+            let bytes =
+                preflight::estimated_bytes(planned.implementation, planned.tasks, &written.done);
+            while !interrupted.load(Ordering::SeqCst)
+                && !may_start(plan, foreseen.as_ref(), bytes, &running)
+            {
+                wait(&mut written, &mut running, LOOK_AGAIN)?;
+            }
             if interrupted.load(Ordering::SeqCst) {
                 break;
             }
-            let state = available.of(planned.implementation, planned.build);
             let memory = host::available_memory();
-            let light = plan.cells_at_once > 1
-                && preflight::is_light(
-                    planned.implementation,
-                    planned.tasks,
-                    &written.done,
-                    memory,
-                );
-            let at_once = if light { plan.cells_at_once } else { 1 };
-            while running >= at_once {
-                wait_for_one(&mut written, &mut running)?;
-            }
+            let state = available.of(planned.implementation, planned.build);
             eprintln!(
                 "{}",
-                ahead(plan, &cells[at..], &written.done, running, memory)
+                ahead(plan, &cells[at..], &written.done, running.len(), memory)
             );
+            let phases = Arc::new(Phases::default());
+            let with_others = !running.is_empty();
+            for cell in &mut running {
+                cell.with_others = true;
+            }
+            running.push(Started {
+                at,
+                beside: foreseen.map(|foreseen| Running {
+                    foreseen,
+                    phases: phases.clone(),
+                }),
+                bytes,
+                with_others,
+            });
             let done = written.done.clone();
             let sender = sender.clone();
             scope.spawn(move || {
-                let ended = measure(plan, planned, &state, &done, light, interrupted);
+                let ended = measure(plan, planned, &state, &done, phases, interrupted);
                 let _ = sender.send((at, ended));
             });
-            running += 1;
-            // Nothing runs beside a heavy cell.
-            while !light && running > 0 {
-                wait_for_one(&mut written, &mut running)?;
-            }
         }
-        while running > 0 {
-            wait_for_one(&mut written, &mut running)?;
+        while !running.is_empty() {
+            wait(&mut written, &mut running, Duration::MAX)?;
         }
         Ok(())
     })?;
     written.flush(plan)?;
     Ok(written.done)
+}
+
+/// Whether a cell foreseen to take `foreseen` (none: it runs alone) and estimated to need
+/// `bytes` may start now beside the cells `running`: they are fewer than the plan allows,
+/// none runs alone, its memory fits in half what is available, and its launch and wakes miss
+/// theirs.
+fn may_start(plan: &Plan, foreseen: Option<&Foreseen>, bytes: u64, running: &[Started]) -> bool {
+    if running.is_empty() {
+        return true;
+    }
+    let Some(foreseen) = foreseen else {
+        return false;
+    };
+    let beside: Option<Vec<&Running>> = running.iter().map(|cell| cell.beside.as_ref()).collect();
+    let Some(beside) = beside else {
+        return false;
+    };
+    let bytes_running: u64 = running.iter().map(|cell| cell.bytes).sum();
+    running.len() < plan.cells_at_once
+        && bytes.saturating_add(bytes_running) <= host::available_memory() / 2
+        && overlap::fits_beside(Instant::now(), foreseen, &beside)
 }
 
 /// What starts now and what is left: `  starting tokio 10,000 beside 2 others; 120 cells
@@ -110,8 +153,8 @@ fn ahead(plan: &Plan, to_go: &[Planned], done: &[Row], running: usize, memory: u
 }
 
 /// The time the cells `to_go` are foreseen to take: each one's sleep and launch as the cells
-/// `done` foretell them, the light ones (with `memory` bytes available) shared among the cells
-/// that run at once; nothing for a cell an OS limit or the memory will skip.
+/// `done` foretell them, alone, or where it shares the machine its start, launch and wakes
+/// and a share of its sleep; nothing for a cell an OS limit or the memory will skip.
 fn seconds_to_go(plan: &Plan, to_go: &[Planned], done: &[Row], memory: u64) -> f64 {
     to_go
         .iter()
@@ -120,11 +163,16 @@ fn seconds_to_go(plan: &Plan, to_go: &[Planned], done: &[Row], memory: u64) -> f
             if preflight::reason_to_skip(implementation, tasks, done, memory).is_some() {
                 return 0.0;
             }
-            let launch = sleep::foreseen_launch(implementation.name(), tasks, done);
-            let cell = sleep::for_launch(plan.sleep_at(tasks), launch) + launch.unwrap_or(0.0);
-            let light = preflight::is_light(implementation, tasks, done, memory);
-            let at_once = if light { plan.cells_at_once } else { 1 };
-            (cell + START_AND_END_S) / at_once as f64
+            let sleep_s = first_sleep(plan, planned, done).0;
+            match Foreseen::of(planned, sleep_s, done) {
+                Some(shared) if plan.cells_at_once > 1 => {
+                    shared.busy_s() + sleep_s / plan.cells_at_once as f64
+                }
+                _ => {
+                    let launch = sleep::foreseen_launch(implementation.name(), tasks, done);
+                    sleep_s + launch.unwrap_or(0.0) + START_AND_END_S
+                }
+            }
         })
         .sum()
 }
@@ -132,30 +180,32 @@ fn seconds_to_go(plan: &Plan, to_go: &[Planned], done: &[Row], memory: u64) -> f
 /// What a cell takes beside its launch and sleep: starting its process and ending it.
 const START_AND_END_S: f64 = 1.0;
 
-/// Measures one cell, all its tasks alive at once: its row and timeline; none when Ctrl-C
-/// stopped it, which then stops the matrix too.
+/// Measures one cell, all its tasks alive at once, telling `phases` of its launch as it goes:
+/// its row and timeline; none when Ctrl-C stopped it, which then stops the matrix too.
 fn measure(
     plan: &Plan,
     planned: &Planned,
     state: &Readiness,
     done: &[Row],
-    beside_others: bool,
+    phases: Arc<Phases>,
     interrupted: &AtomicBool,
 ) -> anyhow::Result<Ended> {
-    let Some((mut measured, slept)) = measure_all_alive(plan, planned, state, done, interrupted)?
-    else {
+    let run = Run {
+        plan,
+        planned,
+        state,
+        done,
+        phases,
+        interrupted,
+    };
+    let Some((mut measured, slept)) = run.all_alive()? else {
         // Ctrl-C reached the cell's process group before the driver's handler ran: the run
         // is interrupted all the same.
         interrupted.store(true, Ordering::SeqCst);
         return Ok(None);
     };
-    let cell = Cell {
-        planned,
-        slept,
-        beside_others,
-    };
     let timeline = measured.timeline.take();
-    Ok(Some((row(&cell, measured), timeline)))
+    Ok(Some((row(planned, &slept, measured), timeline)))
 }
 
 /// The rows so far, written in the matrix's order: a cell that ends before one planned
@@ -179,8 +229,18 @@ impl<'w> InOrder<'w> {
         }
     }
 
-    /// Takes what the cell at `at` gave, then writes every row whose turn has come.
-    fn end(&mut self, at: usize, ended: Ended, plan: &Plan) -> anyhow::Result<()> {
+    /// Takes what the cell at `at` gave, and whether another cell ran beside it, then writes
+    /// every row whose turn has come.
+    fn end(
+        &mut self,
+        at: usize,
+        mut ended: Ended,
+        with_others: bool,
+        plan: &Plan,
+    ) -> anyhow::Result<()> {
+        if let Some((row, _)) = &mut ended {
+            row.beside_others = with_others;
+        }
         self.waiting.insert(at, ended);
         while let Some(ended) = self.waiting.remove(&self.next) {
             self.next += 1;
@@ -225,104 +285,112 @@ struct Slept {
     needed_s: Option<f64>,
 }
 
-/// Runs one planned cell with a sleep long enough for its launch as the cells before foretell
-/// it, and once more with a longer one where its tasks still were not all alive at once;
-/// none when Ctrl-C stopped it.
-fn measure_all_alive(
-    plan: &Plan,
-    planned: &Planned,
-    state: &Readiness,
-    done: &[Row],
-    interrupted: &AtomicBool,
-) -> anyhow::Result<Option<(Measured, Slept)>> {
+/// The sleep a cell of `planned` first runs with, as the cells `done` foretell its launch:
+/// the one asked at its count, or a longer one where its launch is long and the longer one
+/// fits in the asked one's time; and whether it fits.
+fn first_sleep(plan: &Plan, planned: &Planned, done: &[Row]) -> (f64, f64) {
     let asked_s = plan.sleep_at(planned.tasks);
-    let name = planned.implementation.name();
-    let foreseen = sleep::foreseen_launch(name, planned.tasks, done);
+    let foreseen = sleep::foreseen_launch(planned.implementation.name(), planned.tasks, done);
     let longer = sleep::for_launch(asked_s, foreseen);
-    // A longer sleep must end within the time the asked one was given.
-    let fits = |sleep_s: f64, launch_s: f64| {
-        sleep::fits(sleep_s, launch_s, plan.timeout_for(asked_s).as_secs_f64())
-    };
-    let mut slept = Slept {
-        sleep_s: match fits(longer, foreseen.unwrap_or(0.0)) {
-            true => longer,
-            false => asked_s,
-        },
-        asked_s,
-        needed_s: None,
-    };
-    let Some(measured) = measure_cell(plan, planned, state, done, slept.sleep_s, interrupted)?
-    else {
-        return Ok(None);
-    };
-    if measured.measurement.status == Status::Skipped {
-        // A cell that did not run slept nothing longer.
-        slept.sleep_s = asked_s;
+    match fits(plan, asked_s, longer, foreseen.unwrap_or(0.0)) {
+        true => (longer, asked_s),
+        false => (asked_s, asked_s),
     }
-    let m = &measured.measurement;
-    let (true, Some(false), Some(launch_s)) = (m.is_ok(), m.all_alive, m.spawn_s) else {
-        return Ok(Some((measured, slept)));
-    };
-    let longer = sleep::for_launch(slept.sleep_s, Some(launch_s));
-    if !fits(longer, launch_s) {
-        slept.needed_s = Some(longer);
-        return Ok(Some((measured, slept)));
-    }
-    eprintln!(
-        "  {name} {}: spawning took {launch_s:.1} s, longer than its {} s sleep, so not every \
-         task was alive at once: once more with a {longer} s sleep",
-        thousands(planned.tasks),
-        slept.sleep_s
-    );
-    slept.sleep_s = longer;
-    let again = measure_cell(plan, planned, state, done, longer, interrupted)?;
-    Ok(again.map(|measured| (measured, slept)))
 }
 
-/// Runs one planned cell with each task sleeping `sleep_s`, or says why it is skipped; none
-/// when Ctrl-C stopped it.
-fn measure_cell(
-    plan: &Plan,
-    planned: &Planned,
-    state: &Readiness,
-    done: &[Row],
-    sleep_s: f64,
-    interrupted: &AtomicBool,
-) -> anyhow::Result<Option<Measured>> {
-    let (implementation, tasks) = (planned.implementation, planned.tasks);
-    let skip = match state.why_not() {
-        Some(why) => Some(why.to_string()),
-        None => sleep::not_again(implementation.name(), tasks, done).or_else(|| {
-            let available = host::available_memory();
-            preflight::reason_to_skip(implementation, tasks, done, available)
-        }),
-    };
-    if let Some(why) = skip {
-        return Ok(Some(Measured::skipped(implementation.name(), why)));
+/// Whether a sleep of `sleep_s` after a launch of `launch_s` ends within the time the asked
+/// sleep `asked_s` is given.
+fn fits(plan: &Plan, asked_s: f64, sleep_s: f64, launch_s: f64) -> bool {
+    sleep::fits(sleep_s, launch_s, plan.timeout_for(asked_s).as_secs_f64())
+}
+
+/// One cell to measure, with what it needs to run.
+struct Run<'a> {
+    plan: &'a Plan,
+    planned: &'a Planned<'a>,
+    state: &'a Readiness,
+    done: &'a [Row],
+    phases: Arc<Phases>,
+    interrupted: &'a AtomicBool,
+}
+
+impl Run<'_> {
+    /// Runs the cell with a sleep long enough for its launch as the cells before foretell
+    /// it, and once more with a longer one where its tasks still were not all alive at once;
+    /// none when Ctrl-C stopped it.
+    fn all_alive(&self) -> anyhow::Result<Option<(Measured, Slept)>> {
+        let (sleep_s, asked_s) = first_sleep(self.plan, self.planned, self.done);
+        let mut slept = Slept {
+            sleep_s,
+            asked_s,
+            needed_s: None,
+        };
+        let Some(measured) = self.once(slept.sleep_s)? else {
+            return Ok(None);
+        };
+        if measured.measurement.status == Status::Skipped {
+            // A cell that did not run slept nothing longer.
+            slept.sleep_s = asked_s;
+        }
+        let m = &measured.measurement;
+        let (true, Some(false), Some(launch_s)) = (m.is_ok(), m.all_alive, m.spawn_s) else {
+            return Ok(Some((measured, slept)));
+        };
+        let longer = sleep::for_launch(slept.sleep_s, Some(launch_s));
+        if !fits(self.plan, asked_s, longer, launch_s) {
+            slept.needed_s = Some(longer);
+            return Ok(Some((measured, slept)));
+        }
+        eprintln!(
+            "  {} {}: spawning took {launch_s:.1} s, longer than its {} s sleep, so not every \
+             task was alive at once: once more with a {longer} s sleep",
+            self.planned.implementation.name(),
+            thousands(self.planned.tasks),
+            slept.sleep_s
+        );
+        slept.sleep_s = longer;
+        let again = self.once(longer)?;
+        Ok(again.map(|measured| (measured, slept)))
     }
-    let command = match planned.build {
-        Build::Default => implementation.run_command(tasks, sleep_s),
-        Build::Counting => implementation.counting_command(tasks, sleep_s)?,
-        Build::Published => implementation.published_command(tasks, sleep_s)?,
-    };
-    let cell = CellRun {
-        implementation,
-        version: state.version(),
-        command,
-        tasks,
-        workers: planned.workers,
-        timeout: plan.timeout_for(sleep_s),
-        interval: plan.interval,
-        // A published program is as printed: it says nothing of its launch.
-        reports_launch: planned.build != Build::Published,
-    };
-    Ok(cell.run(interrupted))
+
+    /// Runs the cell once with each task sleeping `sleep_s`, or says why it is skipped; none
+    /// when Ctrl-C stopped it.
+    fn once(&self, sleep_s: f64) -> anyhow::Result<Option<Measured>> {
+        let (implementation, tasks) = (self.planned.implementation, self.planned.tasks);
+        let skip = match self.state.why_not() {
+            Some(why) => Some(why.to_string()),
+            None => sleep::not_again(implementation.name(), tasks, self.done).or_else(|| {
+                let available = host::available_memory();
+                preflight::reason_to_skip(implementation, tasks, self.done, available)
+            }),
+        };
+        if let Some(why) = skip {
+            return Ok(Some(Measured::skipped(implementation.name(), why)));
+        }
+        let command = match self.planned.build {
+            Build::Default => implementation.run_command(tasks, sleep_s),
+            Build::Counting => implementation.counting_command(tasks, sleep_s)?,
+            Build::Published => implementation.published_command(tasks, sleep_s)?,
+        };
+        let cell = CellRun {
+            implementation,
+            version: self.state.version(),
+            command,
+            tasks,
+            workers: self.planned.workers,
+            timeout: self.plan.timeout_for(sleep_s),
+            interval: self.plan.interval,
+            // A published program is as printed: it says nothing of its launch.
+            reports_launch: self.planned.build != Build::Published,
+            phases: self.phases.clone(),
+        };
+        Ok(cell.run(self.interrupted))
+    }
 }
 
 /// A row of results: the measurement, and what the program said of itself; the writer
-/// numbers it.
-fn row(cell: &Cell, measured: Measured) -> Row {
-    let (planned, slept) = (cell.planned, &cell.slept);
+/// numbers it, and the matrix says whether others ran beside it.
+fn row(planned: &Planned, slept: &Slept, measured: Measured) -> Row {
     let own = measured.own;
     Row {
         index: 0,
@@ -335,7 +403,7 @@ fn row(cell: &Cell, measured: Measured) -> Row {
         self_peak_rss_bytes: own.as_ref().map(|report| report.peak_rss_bytes),
         build: planned.build,
         workers: planned.workers,
-        beside_others: cell.beside_others,
+        beside_others: false,
         heap: own.and_then(|report| report.heap),
     }
 }

@@ -48,13 +48,13 @@ pub struct Plan {
     pub fidelity: bool,
     /// The worker-thread counts each implementation with such a setting runs at too.
     pub workers: Vec<u32>,
-    /// The most light cells that run side by side: 1 runs every cell alone.
+    /// The most cells that run at once: 1 runs every cell alone.
     pub cells_at_once: usize,
 }
 
-/// The most light cells that run side by side, unless `--one-at-a-time`: they sleep nearly
-/// all their time, so four share two cores, as the comparison run in `results/` shows.
-const CELLS_AT_ONCE: usize = 4;
+/// The most cells that run at once, unless `--one-at-a-time`: they overlap only in their
+/// sleeps (`overlap`), so the CPU is never shared and the count is bound only by memory.
+const CELLS_AT_ONCE: usize = 8;
 
 /// Parses the command line against the implementations found in the repository: the
 /// arguments and the plan, or one line saying what is wrong (for exit 2). `--help` and

@@ -41,47 +41,6 @@ pub fn estimated_bytes(implementation: &Implementation, tasks: usize, done: &[Ro
     tasks as u64 * per_task * 3 / 2
 }
 
-/// Below this many tasks a cell may be light: the 1M cells, the report's answer and the
-/// launches it quotes, always run alone.
-const LIGHT_TASKS: usize = 1_000_000;
-
-/// From this many tasks on, a cell is light only where this run's smaller cells foretell its
-/// launch: a launch not foreseen there may take the CPU for seconds.
-const FORESEEN_FROM_TASKS: usize = 100_000;
-
-/// The most OS threads a light cell starts: a few thousand threads take the kernel's time
-/// and memory enough to weigh on a cell beside them.
-const LIGHT_THREADS: u64 = 2_000;
-
-/// The longest launch a light cell is foreseen to take: a launch is the part of a cell that
-/// takes the CPU.
-const LIGHT_LAUNCH_S: f64 = 1.0;
-
-/// The largest share of the available memory a light cell is estimated to need.
-const LIGHT_SHARE_OF_MEMORY: u64 = 32;
-
-/// Whether `tasks` tasks of `implementation` are light enough to run beside other cells: not
-/// one whose manifest says it runs alone, fewer than 1M tasks, at most a few thousand OS
-/// threads, a launch the cells `done` foretell short (or few tasks where they foretell none),
-/// and a small part of the `available` memory.
-pub fn is_light(
-    implementation: &Implementation,
-    tasks: usize,
-    done: &[Row],
-    available: u64,
-) -> bool {
-    let threads = implementation.needs().threads_per_task * tasks as u64;
-    let short_launch = match crate::sleep::foreseen_launch(implementation.name(), tasks, done) {
-        Some(launch) => launch <= LIGHT_LAUNCH_S,
-        None => tasks < FORESEEN_FROM_TASKS,
-    };
-    implementation.manifest.runs_alone().is_none()
-        && tasks < LIGHT_TASKS
-        && threads <= LIGHT_THREADS
-        && short_launch
-        && estimated_bytes(implementation, tasks, done) <= available / LIGHT_SHARE_OF_MEMORY
-}
-
 /// Whether `needed` bytes fit in `available` with a tenth to spare for everything else.
 pub fn fits(needed: u64, available: u64) -> bool {
     needed <= available * 9 / 10
@@ -176,39 +135,6 @@ mod on_this_repository {
             estimated_bytes(&threads, 1_000_000, &measured),
             1_000_000 * 36_000 * 3 / 2
         );
-    }
-
-    /// Cells of a runtime that starts no thread per task run side by side while this run's
-    /// smaller cells foretell a short launch and little memory; thousands of threads, a long
-    /// or unforeseen launch of many tasks, much memory, or a manifest that says so run alone.
-    #[test]
-    fn only_light_cells_run_beside_others() {
-        let available = 16 << 30;
-        let light = |name: &str, tasks, done: &[Row]| {
-            is_light(&implementation(name), tasks, done, available)
-        };
-        assert!(light("tokio", 10_000, &[]));
-        assert!(
-            !light("tokio", 100_000, &[]),
-            "no smaller cell foretells it"
-        );
-        let ten_thousand = ok_row("tokio", 10_000, 10_000 * 500);
-        assert!(light("tokio", 100_000, std::slice::from_ref(&ten_thousand)));
-        let big = ok_row("tokio", 10_000, 10_000 * 50_000);
-        assert!(
-            !light("tokio", 100_000, &[big]),
-            "about 7 GiB, past a 32nd of 16 GiB"
-        );
-        let done = [ten_thousand, ok_row("tokio", 100_000, 100_000 * 500)];
-        assert!(!light("tokio", 1_000_000, &done), "the 1M cells run alone");
-        assert!(!light("threads", 10_000, &[]), "10,000 OS threads");
-        assert!(
-            !light("csharp-mono", 10_000, &[]),
-            "its manifest says it runs alone"
-        );
-        let mut slow = ok_row("tokio", 1_000, 1_000 * 500);
-        slow.measurement.spawn_s = Some(0.5);
-        assert!(!light("tokio", 10_000, &[slow]), "a launch foreseen at 5 s");
     }
 
     /// A cell larger than the memory available is skipped, whatever the limits say.

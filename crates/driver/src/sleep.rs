@@ -16,23 +16,24 @@ const FARTHEST_BASIS: usize = 100;
 /// longest measured at that count, else the longest at the largest smaller count (at most
 /// 100 times fewer tasks) scaled by the tasks; none where no row says.
 pub fn foreseen_launch(implementation: &str, tasks: usize, done: &[Row]) -> Option<f64> {
-    let launches = |count: usize| {
-        done.iter()
-            .filter(|row| row.measurement.implementation == implementation)
-            .filter(|row| row.is_ok() && row.cell_tasks == count)
-            .filter_map(|row| row.measurement.spawn_s)
-            .reduce(f64::max)
-    };
-    if let Some(measured) = launches(tasks) {
-        return Some(measured);
-    }
-    let basis = done
+    let launched = done
         .iter()
-        .map(|row| row.cell_tasks)
-        .filter(|&count| count < tasks && count > 0 && count * FARTHEST_BASIS >= tasks)
-        .filter(|&count| launches(count).is_some())
-        .max()?;
-    launches(basis).map(|launch| launch * tasks as f64 / basis as f64)
+        .filter(|row| row.measurement.implementation == implementation)
+        .filter(|row| row.is_ok() && row.measurement.spawn_s.is_some());
+    let basis = basis(tasks, launched.clone())?;
+    launched
+        .filter(|row| row.cell_tasks == basis)
+        .filter_map(|row| row.measurement.spawn_s)
+        .reduce(f64::max)
+        .map(|launch| launch * tasks as f64 / basis as f64)
+}
+
+/// The count whose `rows` foretell a cell of `tasks`: `tasks` where one of them ran it, else
+/// the largest smaller count, at most 100 times fewer.
+pub fn basis<'r>(tasks: usize, rows: impl Iterator<Item = &'r Row>) -> Option<usize> {
+    rows.map(|row| row.cell_tasks)
+        .filter(|&count| count <= tasks && count > 0 && count * FARTHEST_BASIS >= tasks)
+        .max()
 }
 
 /// The sleep for a launch of `launch_s`: `asked_s`, or the launch times the margin, in whole

@@ -18,6 +18,59 @@ use std::time::{Duration, Instant};
 /// A line the program wrote, with when it arrived; or why it is not an event.
 pub type Stamped = (Instant, Result<Event, String>);
 
+/// Where the program is in its run, as its events arrive: for a caller that runs other work
+/// around this program's launch and wakes while it runs.
+#[derive(Debug, Default)]
+pub struct Phases(Mutex<Arrived>);
+
+/// When each of the program's events arrived, so far.
+#[derive(Debug, Default, Clone, Copy, PartialEq)]
+pub struct Arrived {
+    /// Its `start` event, and the sleep it announced.
+    pub started: Option<(Instant, f64)>,
+    /// Its `spawned` event: the end of its launch.
+    pub spawned: Option<Instant>,
+    /// Its `done` event: every task joined.
+    pub done: Option<Instant>,
+}
+
+impl Arrived {
+    /// When its first tasks wake: its sleep after its `start` event.
+    pub fn first_wake(&self) -> Option<Instant> {
+        let (at, sleep_s) = self.started?;
+        Some(at + Duration::from_secs_f64(sleep_s))
+    }
+}
+
+impl From<Arrived> for Phases {
+    /// Phases as if these events had arrived.
+    fn from(arrived: Arrived) -> Phases {
+        Phases(Mutex::new(arrived))
+    }
+}
+
+impl Phases {
+    /// What has arrived so far.
+    pub fn arrived(&self) -> Arrived {
+        *self.0.lock().expect("no holder panics")
+    }
+
+    fn saw(&self, at: Instant, event: &Event) {
+        let mut seen = self.0.lock().expect("no holder panics");
+        match *event {
+            // A start begins a run: one told of a program run again forgets the last.
+            Event::Start { sleep_s, .. } => {
+                *seen = Arrived {
+                    started: Some((at, sleep_s)),
+                    ..Arrived::default()
+                }
+            }
+            Event::Spawned { .. } => seen.spawned = seen.spawned.or(Some(at)),
+            Event::Done { .. } => seen.done = seen.done.or(Some(at)),
+        }
+    }
+}
+
 /// The pipe, and the thread that reads it.
 pub struct Listener {
     /// The directory holding the pipe, removed with it.
@@ -34,8 +87,8 @@ pub struct Listener {
 }
 
 impl Listener {
-    /// Makes the pipe and starts reading it.
-    pub fn start() -> Result<Listener, Error> {
+    /// Makes the pipe and starts reading it, telling `phases` of each event as it arrives.
+    pub fn start(phases: Option<Arc<Phases>>) -> Result<Listener, Error> {
         let dir = tempfile::Builder::new()
             .prefix("meter-events-")
             .tempdir()
@@ -65,7 +118,8 @@ impl Listener {
         let lines = Arc::new(Mutex::new(Vec::new()));
         let reader = {
             let (stop, lines) = (stop.clone(), lines.clone());
-            std::thread::spawn(move || read_until_stopped(reader_end, &woken, &stop, &lines))
+            let told = Told { lines, phases };
+            std::thread::spawn(move || read_until_stopped(reader_end, &woken, &stop, &told))
         };
         Ok(Listener {
             _dir: dir,
@@ -113,14 +167,24 @@ fn wake_pipe() -> Result<(File, File), Error> {
     Ok((File::from(read), File::from(write)))
 }
 
+/// Where the reader puts each line it reads.
+struct Told {
+    lines: Arc<Mutex<Vec<Stamped>>>,
+    phases: Option<Arc<Phases>>,
+}
+
+impl Told {
+    fn push(&self, at: Instant, event: Result<Event, String>) {
+        if let (Some(phases), Ok(event)) = (&self.phases, &event) {
+            phases.saw(at, event);
+        }
+        self.lines.lock().expect("one reader").push((at, event));
+    }
+}
+
 /// Reads lines as they come, stamping each, until told to stop (and woken by `woken`); then
 /// reads what is left.
-fn read_until_stopped(
-    mut pipe: File,
-    woken: &File,
-    stop: &AtomicBool,
-    stamped: &Mutex<Vec<Stamped>>,
-) {
+fn read_until_stopped(mut pipe: File, woken: &File, stop: &AtomicBool, told: &Told) {
     let mut pending = Vec::new();
     let mut buffer = [0u8; 4096];
     loop {
@@ -141,18 +205,13 @@ fn read_until_stopped(
             while let Some(end) = pending.iter().position(|&b| b == b'\n') {
                 let line: Vec<u8> = pending.drain(..=end).collect();
                 let line = String::from_utf8_lossy(&line);
-                let event = Event::parse(line.trim());
-                stamped.lock().expect("one reader").push((now, event));
+                told.push(now, Event::parse(line.trim()));
             }
         }
         if stopping {
             if !pending.is_empty() {
                 let line = String::from_utf8_lossy(&pending).into_owned();
-                let cut = Err(format!("event cut short: '{line}'"));
-                stamped
-                    .lock()
-                    .expect("one reader")
-                    .push((Instant::now(), cut));
+                told.push(Instant::now(), Err(format!("event cut short: '{line}'")));
             }
             return;
         }
@@ -166,7 +225,8 @@ mod tests {
 
     #[test]
     fn lines_written_to_the_pipe_arrive_stamped_in_order() {
-        let listener = Listener::start().unwrap();
+        let phases = Arc::new(Phases::default());
+        let listener = Listener::start(Some(phases.clone())).unwrap();
         let before = Instant::now();
         let mut pipe = std::fs::OpenOptions::new()
             .append(true)
@@ -196,5 +256,15 @@ mod tests {
         assert_eq!(events[4], Err("event cut short: 'part'".into()));
         assert!(lines.iter().all(|(at, _)| *at >= before));
         assert!(lines.windows(2).all(|pair| pair[0].0 <= pair[1].0));
+        let seen = phases.arrived();
+        assert_eq!(seen.started, Some((lines[0].0, 0.5)));
+        assert_eq!(
+            seen.first_wake(),
+            Some(lines[0].0 + Duration::from_millis(500))
+        );
+        assert_eq!(
+            (seen.spawned, seen.done),
+            (Some(lines[1].0), Some(lines[2].0))
+        );
     }
 }

@@ -18,6 +18,7 @@ pub use cgroup::remove_orphans as remove_orphaned_cgroups;
 pub use process::DEFAULT_INTERVAL;
 
 pub use error::Error;
+pub use events::{Arrived, Phases};
 use harness::events::Event;
 use harness::proc::ProcStatus;
 use process::{Exit, Process, ProcessEnd, Start};
@@ -28,6 +29,7 @@ use std::io::Read;
 use std::os::fd::OwnedFd;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -53,6 +55,8 @@ pub struct Options {
     pub timeout: Option<Duration>,
     /// Whether to run it in a memory cgroup of its own.
     pub cgroup: bool,
+    /// Told of the program's launch events as they arrive.
+    pub phases: Option<Arc<Phases>>,
 }
 
 impl Default for Options {
@@ -61,6 +65,7 @@ impl Default for Options {
             interval: DEFAULT_INTERVAL,
             timeout: None,
             cgroup: true,
+            phases: None,
         }
     }
 }
@@ -135,7 +140,7 @@ impl Seen {
 /// Runs `spec` to its end and measures it. `interrupted` stops it early (then the outcome is
 /// `Interrupted` and measures nothing).
 pub fn measure(mut spec: Spec, options: &Options, interrupted: &AtomicBool) -> Outcome {
-    let listener = match events::Listener::start() {
+    let listener = match events::Listener::start(options.phases.clone()) {
         Ok(listener) => listener,
         Err(why) => return Outcome::failed(&spec.name, why.to_string()),
     };

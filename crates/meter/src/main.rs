@@ -66,6 +66,7 @@ fn main() {
         interval: Duration::from_millis(args.interval),
         timeout: args.timeout.map(Duration::from_secs_f64),
         cgroup: !args.no_cgroup,
+        phases: None,
     };
     let outcome = meter::measure(spec, &options, &AtomicBool::new(false));
     let measurement = outcome.measurement;

@@ -27,7 +27,7 @@ pub struct Env {
     pub git_dirty: Option<bool>,
     /// The driver's command line.
     pub command: String,
-    /// The most light cells the driver ran side by side; 1: every cell alone (as every run
+    /// The most cells the driver ran at once; 1: every cell alone (as every run
     /// before the driver could, whose record does not say).
     #[serde(default = "one")]
     pub cells_at_once: usize,

@@ -207,7 +207,7 @@ pub struct Row {
     /// The worker threads the driver gave the runtime (`--workers`); none: its own default.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workers: Option<u32>,
-    /// Whether it ran among the light cells that run side by side, written only when it did.
+    /// Whether another cell ran beside it (in their sleeps), written only when one did.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub beside_others: bool,
     /// What the launch cost in the heap, from a build that counts its allocations.

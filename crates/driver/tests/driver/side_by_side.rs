@@ -1,13 +1,14 @@
-//! Light cells side by side, each measured apart.
+//! Cells side by side, overlapping only in their sleeps, each measured apart.
 
 use crate::support::*;
 use std::path::Path;
 
 /// A stand-in that speaks the launch protocol, holds `hold` (a shell command whose output it
-/// keeps in memory) through its sleep, and logs when it slept.
+/// keeps in memory) through its sleep, and logs when it started and slept.
 fn protocol_script(name: &str, hold: &str, log: &Path) -> String {
     format!(
         "tasks=$1 sleep_s=$3\n\
+         echo \"{name} launching $(date +%s.%N)\" >> {log}\n\
          echo \"start $tasks $sleep_s\" >> \"$BENCH_EVENTS\"\n\
          held=$({hold})\n\
          echo \"spawned $tasks\" >> \"$BENCH_EVENTS\"\n\
@@ -20,23 +21,27 @@ fn protocol_script(name: &str, hold: &str, log: &Path) -> String {
     )
 }
 
-/// Whether stand-ins `a` and `b` slept at once, by the times `log` has of their sleeps.
-fn assert_slept_at_once(log: &Path, a: &str, b: &str) {
+/// Asserts, by the times `log` has, that stand-in `later` launched while `first` slept and
+/// woke after it: they slept at once, and neither's launch or wake met the other's.
+fn assert_overlapped_only_in_sleeps(log: &Path, first: &str, later: &str) {
     let slept = std::fs::read_to_string(log).unwrap();
     let at = |line: String| -> f64 {
         let found = slept.lines().find(|l| l.starts_with(&line)).unwrap();
         found.rsplit(' ').next().unwrap().parse().unwrap()
     };
     assert!(
-        at(format!("{a} from")) < at(format!("{b} to"))
-            && at(format!("{b} from")) < at(format!("{a} to")),
-        "the two slept at once: {slept}"
+        at(format!("{first} from")) < at(format!("{later} launching"))
+            && at(format!("{later} from")) < at(format!("{first} to"))
+            && at(format!("{first} to")) < at(format!("{later} to")),
+        "{later} launched while {first} slept, and woke after it: {slept}"
     );
 }
 
-/// Two light cells side by side are measured apart: a program holding 150 MB and a small one
-/// run at once, each with its own row, peak and cgroup; the small one reads what it reads
-/// alone, and its cgroup counts nothing of the large one.
+/// Two cells side by side are measured apart: a program holding 150 MB and a small one run at
+/// once, the small one launched in the large one's sleep, each with its own row, peak and
+/// cgroup; the small one reads what it reads alone, and its cgroup counts nothing of the
+/// large one. The sleep leaves room for the small one's unforeseen start, launch and wakes
+/// (`overlap`) before the large one wakes.
 #[test]
 fn two_cells_side_by_side_are_measured_apart() {
     let _drivers = drivers_may_start();
@@ -51,7 +56,7 @@ fn two_cells_side_by_side_are_measured_apart() {
         .script("small", 2, &protocol_script("small", "echo x", &log));
     let run = |name: &str, more: &[&str]| {
         let out = temp_dir(name);
-        let mut args = vec!["--tasks", "1", "--sleep", "2", "--root", stand.root()];
+        let mut args = vec!["--tasks", "1", "--sleep", "8", "--root", stand.root()];
         args.extend(more);
         args.extend(["--out", out.to_str().unwrap()]);
         let output = driver(&args);
@@ -63,7 +68,7 @@ fn two_cells_side_by_side_are_measured_apart() {
         rows(&out)
     };
     let side_by_side = run("side-by-side-both", &[]);
-    assert_slept_at_once(&log, "small", "large");
+    assert_overlapped_only_in_sleeps(&log, "large", "small");
     let alone = run(
         "side-by-side-alone",
         &["--implementations", "small", "--one-at-a-time"],

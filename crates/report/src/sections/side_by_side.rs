@@ -61,8 +61,8 @@ pub(crate) fn section(results: &Results, summary: &Summary) -> Option<String> {
     };
     Some(format!(
         "## Side by side against one at a time\n\n\
-         The cells this run measured both ways: alone, and among the light cells that run side \
-         by side. Their peaks agree when the medians lie within the wider spread of the runs of \
+         The cells this run measured both ways: alone, and beside other cells, overlapping in \
+         their sleeps. Their peaks agree when the medians lie within the wider spread of the runs of \
          either way (`agree_within_spread`); whether every task was alive at once and the sleeps \
          overlapped must not change. {outcome}\n\n{table}\n"
     ))

@@ -1,0 +1,236 @@
+//! When a cell may start beside running ones: cells overlap only in their sleeps. A cell
+//! starts once every running cell has ended its launch, and only where its own start and
+//! launch are foreseen to end before any running cell's tasks wake, and its wakes to miss
+//! theirs; so no launch and no wake shares the CPU with another cell's, and each cell reads
+//! as it reads alone (the comparison runs in `results/` show it).
+
+use crate::schedule::{Build, Planned};
+use crate::sleep::{basis, LAUNCH_MARGIN};
+use meter::Phases;
+use results::Row;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// What a cell is foreseen to take, each part with the launch's margin.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Foreseen {
+    /// Starting its runtime before its tasks, and ending it after them.
+    pub outside_s: f64,
+    /// Spawning its tasks.
+    pub launch_s: f64,
+    /// The sleep it runs with.
+    pub sleep_s: f64,
+    /// From the end of its first tasks' sleep to the last task joined.
+    pub waking_s: f64,
+}
+
+/// Each part of a cell that no row foretells, below `FORESEEN_FROM_TASKS`: a few tasks start,
+/// launch and wake in far less.
+const UNFORESEEN_PART_S: f64 = 1.0;
+
+/// From this many tasks on, a cell shares the machine only where this run's cells of it
+/// foretell its times: an unforeseen launch of many tasks may take the CPU for seconds.
+const FORESEEN_FROM_TASKS: usize = 100_000;
+
+/// How far apart a cell keeps its start, launch and wakes from another's, beyond the
+/// foreseen times: the time to see an event and start a process.
+const GAP_S: f64 = 0.25;
+
+/// The most OS threads a cell beside others starts: a few thousand threads take the
+/// kernel's time and memory enough to weigh on a cell beside them, and the pids of two such
+/// cells may together pass the kernel's limit.
+const THREADS_BESIDE_OTHERS: u64 = 2_000;
+
+impl Foreseen {
+    /// What `planned`, sleeping `sleep_s`, is foreseen to take from its rows so far in `done`
+    /// (of its build and worker count): the longest of each part at its count, else at the
+    /// largest smaller one, scaled by the tasks, within 100 times fewer; none where it must
+    /// run alone: its runtime or build says so, it starts thousands of OS threads, or no row
+    /// foretells a cell of many tasks.
+    pub fn of(planned: &Planned, sleep_s: f64, done: &[Row]) -> Option<Foreseen> {
+        let implementation = planned.implementation;
+        let threads = implementation.needs().threads_per_task * planned.tasks as u64;
+        // A published program, as printed, tells nothing of its launch.
+        let alone = implementation.manifest.runs_alone().is_some()
+            || planned.build == Build::Published
+            || threads > THREADS_BESIDE_OTHERS;
+        if alone {
+            return None;
+        }
+        let rows = done
+            .iter()
+            .filter(|row| row.measurement.implementation == implementation.name())
+            .filter(|row| row.build == planned.build && row.workers == planned.workers)
+            .filter(|row| row.is_ok() && row.measurement.wall_s.is_some());
+        let Some(count) = basis(planned.tasks, rows.clone()) else {
+            return (planned.tasks < FORESEEN_FROM_TASKS).then_some(Foreseen {
+                outside_s: UNFORESEEN_PART_S,
+                launch_s: UNFORESEEN_PART_S,
+                sleep_s,
+                waking_s: UNFORESEEN_PART_S,
+            });
+        };
+        let longest = |part: &dyn Fn(&Row) -> f64| {
+            rows.clone()
+                .filter(|row| row.cell_tasks == count)
+                .map(part)
+                .fold(0.0, f64::max)
+        };
+        let wall = |row: &Row| row.measurement.wall_s.unwrap_or(0.0);
+        let outside = longest(&|row| match row.measurement.process_wall_s {
+            Some(process_wall) => process_wall - wall(row),
+            None => UNFORESEEN_PART_S,
+        });
+        let launch = longest(&|row| row.measurement.spawn_s.unwrap_or(0.0));
+        let waking = longest(&|row| wall(row) - row.cell_sleep_s);
+        let scale = planned.tasks as f64 / count as f64;
+        // Exiting frees every task: scaled from fewer tasks, the time outside them is doubled.
+        let outside = match count == planned.tasks {
+            true => outside,
+            false => outside * 2.0 + 0.1,
+        };
+        Some(Foreseen {
+            outside_s: outside.max(0.0) * LAUNCH_MARGIN,
+            launch_s: launch * scale * LAUNCH_MARGIN,
+            sleep_s,
+            waking_s: waking.max(0.0) * scale * LAUNCH_MARGIN,
+        })
+    }
+
+    /// The time it keeps the CPU busy: its start, launch, wakes and end.
+    pub fn busy_s(&self) -> f64 {
+        self.outside_s + self.launch_s + self.waking_s
+    }
+
+    /// From its process's start at `start`: when its launch has ended.
+    fn launch_ends(&self, start: Instant) -> Instant {
+        start + seconds(self.outside_s + self.launch_s)
+    }
+
+    /// From its process's start at `start`: from when its first tasks may wake until it may
+    /// have ended.
+    fn wakes(&self, start: Instant) -> (Instant, Instant) {
+        let ended = self.outside_s + self.sleep_s + self.waking_s;
+        (start + seconds(self.sleep_s), start + seconds(ended))
+    }
+}
+
+fn seconds(s: f64) -> Duration {
+    Duration::from_secs_f64(s.max(0.0))
+}
+
+/// A cell that runs now: what it was foreseen to take, and what its program has said.
+pub struct Running {
+    pub foreseen: Foreseen,
+    pub phases: Arc<Phases>,
+}
+
+/// Whether a cell foreseen to take `new` may start `now` beside the cells `running`: each of
+/// them has ended its launch and has not begun to wake, the new cell's start and launch end
+/// before any of them wakes, and its wakes miss theirs, by `GAP_S` each way.
+pub fn fits_beside(now: Instant, new: &Foreseen, running: &[&Running]) -> bool {
+    let gap = seconds(GAP_S);
+    let launch = (now, new.launch_ends(now) + gap);
+    let (wakes_from, wakes_to) = new.wakes(now);
+    let wakes = (wakes_from - gap, wakes_to + gap);
+    running.iter().all(|cell| {
+        let arrived = cell.phases.arrived();
+        let (Some(_), Some(first_wake)) = (arrived.spawned, arrived.first_wake()) else {
+            return false;
+        };
+        let theirs = (first_wake, first_wake + seconds(cell.foreseen.waking_s));
+        let theirs = (theirs.0, theirs.1 + seconds(cell.foreseen.outside_s));
+        now + gap < theirs.0 && !meets(launch, theirs) && !meets(wakes, theirs)
+    })
+}
+
+/// Whether two spans of time meet.
+fn meets(a: (Instant, Instant), b: (Instant, Instant)) -> bool {
+    a.0 <= b.1 && b.0 <= a.1
+}
+
+#[cfg(test)]
+mod on_this_repository {
+    use super::*;
+    use crate::plan::on_this_repository::plan_of;
+    use meter::Arrived;
+    use results::fixtures::ok_row;
+
+    fn timed(name: &str, tasks: usize, outside_s: f64, spawn_s: f64, waking_s: f64) -> Row {
+        let mut row = ok_row(name, tasks, 1 << 20);
+        let m = &mut row.measurement;
+        m.spawn_s = Some(spawn_s);
+        m.wall_s = Some(row.cell_sleep_s + waking_s);
+        m.process_wall_s = Some(row.cell_sleep_s + waking_s + outside_s);
+        row
+    }
+
+    #[test]
+    fn a_cell_is_foreseen_from_its_rows_with_the_margin_or_runs_alone() {
+        let plan = plan_of("--implementations tokio,threads,csharp-mono --tasks 1k,100k,1M");
+        let cells = plan.cells();
+        let at = |name: &str, tasks: usize| {
+            cells
+                .iter()
+                .find(|c| c.implementation.name() == name && c.tasks == tasks)
+                .unwrap()
+        };
+        let done = [
+            timed("tokio", 100_000, 0.1, 0.2, 0.3),
+            timed("tokio", 100_000, 0.05, 0.4, 0.1),
+        ];
+        let same = Foreseen::of(at("tokio", 100_000), 10.0, &done).unwrap();
+        let expected = [0.2, 0.8, 10.0, 0.6];
+        let parts = [same.outside_s, same.launch_s, same.sleep_s, same.waking_s];
+        for (part, expected) in parts.into_iter().zip(expected) {
+            assert!((part - expected).abs() < 1e-9, "{same:?}");
+        }
+        let scaled = Foreseen::of(at("tokio", 1_000_000), 12.0, &done).unwrap();
+        assert!((scaled.launch_s - 8.0).abs() < 1e-9, "{scaled:?}");
+        assert!((scaled.outside_s - 0.6).abs() < 1e-9, "{scaled:?}");
+        assert!((scaled.waking_s - 6.0).abs() < 1e-9, "{scaled:?}");
+        let unforeseen = Foreseen::of(at("tokio", 1000), 10.0, &[]).unwrap();
+        assert_eq!(unforeseen.busy_s(), 3.0 * UNFORESEEN_PART_S);
+        assert_eq!(Foreseen::of(at("tokio", 100_000), 10.0, &[]), None);
+        assert_eq!(Foreseen::of(at("threads", 100_000), 10.0, &done), None);
+        assert_eq!(Foreseen::of(at("csharp-mono", 1000), 10.0, &[]), None);
+        let published = Planned {
+            build: Build::Published,
+            ..*at("tokio", 1000)
+        };
+        assert_eq!(Foreseen::of(&published, 10.0, &[]), None);
+    }
+
+    fn running(at: Instant, launched_s: Option<f64>, foreseen: Foreseen) -> Running {
+        let phases = Arc::new(Phases::from(Arrived {
+            started: Some((at, foreseen.sleep_s)),
+            spawned: launched_s.map(|s| at + seconds(s)),
+            done: None,
+        }));
+        Running { foreseen, phases }
+    }
+
+    #[test]
+    fn a_cell_starts_only_where_its_launch_and_wakes_miss_the_running_cells_own() {
+        let t0 = Instant::now();
+        let part = |s: f64| Foreseen {
+            outside_s: s,
+            launch_s: s,
+            sleep_s: 10.0,
+            waking_s: s,
+        };
+        let first = running(t0, Some(0.5), part(0.5));
+        let at = |s: f64| t0 + seconds(s);
+        // Its wakes from 10 s to 11 s; the new one's launch takes 1 s and its wakes 1.5 s.
+        let fits = |now: f64| fits_beside(at(now), &part(0.5), &[&first]);
+        assert!(!fits(1.0), "its wakes would meet the first one's");
+        assert!(fits(1.8));
+        assert!(fits(8.7));
+        assert!(!fits(8.9), "its launch would end as the first one wakes");
+        let launching = running(t0, None, part(0.5));
+        assert!(!fits_beside(at(5.0), &part(0.5), &[&launching]));
+        let second = running(at(3.0), Some(0.5), part(0.5));
+        assert!(!fits_beside(at(1.8), &part(0.5), &[&first, &second]));
+        assert!(fits_beside(at(5.0), &part(0.5), &[&first, &second]));
+    }
+}
