@@ -62,7 +62,13 @@ impl CellRun<'_> {
             cgroup: true,
             phases: Some(self.phases.clone()),
         };
-        let outcome = meter::measure(spec, &options, interrupted);
+        let began = std::time::SystemTime::now();
+        let mut outcome = meter::measure(spec, &options, interrupted);
+        // Where it stood beside the cells that ran at once.
+        let since_1970 = began
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default();
+        outcome.timeline.began_unix_ms = Some(since_1970.as_millis() as u64);
         if outcome.ending == meter::RunEnd::Interrupted {
             return None;
         }

@@ -58,6 +58,7 @@ pub fn render(
     md += &fidelity::fidelity_section(summary).unwrap_or_default();
     md += &kernel::kernel_section(results, summary);
     md += &readings::readings_section(results, summary).unwrap_or_default();
+    md += &side_by_side::apart_section(results, summary).unwrap_or_default();
     md += &side_by_side::section(results, summary).unwrap_or_default();
     md += &memory::memory_section(summary).unwrap_or_default();
     md += &sizes::section(summary).unwrap_or_default();

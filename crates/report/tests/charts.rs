@@ -279,6 +279,7 @@ fn timeline(row: &Row) -> Timeline {
         spawned_ms: Some(spawned),
         done_ms: Some(spawned + 10_000),
         points,
+        ..Timeline::default()
     }
 }
 

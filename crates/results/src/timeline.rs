@@ -6,7 +6,9 @@
 //! ```
 //!
 //! Times are milliseconds since the process started; `start_ms`, `spawned_ms` and `done_ms`
-//! are its launch events (absent when it did not say them). Each point is `[ms, resident KiB,
+//! are its launch events (absent when it did not say them), and `began_unix_ms` when the
+//! process started, in milliseconds since 1970 (where the driver says it): where it stood
+//! beside the cells that ran at once. Each point is `[ms, resident KiB,
 //! cgroup KiB]`: the process's resident memory (VmRSS) and its memory cgroup's whole usage,
 //! the kernel's part included (null without a cgroup), as the meter read them, every 10 ms and
 //! every 1 ms while the tasks woke. A point is kept when either value moved by 64 KiB or more
@@ -30,12 +32,54 @@ pub struct Timeline {
     #[serde(default)]
     pub index: usize,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub began_unix_ms: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_ms: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spawned_ms: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub done_ms: Option<u64>,
     pub points: Vec<Point>,
+}
+
+impl Timeline {
+    /// When it took the CPU, in ms since 1970: its start and launch, then from its first
+    /// tasks' wake after `sleep_s` to its end; none where it does not say.
+    pub fn busy(&self, sleep_s: f64) -> Option<[(u64, u64); 2]> {
+        let began = self.began_unix_ms?;
+        let first_wake = self.start_ms? + (sleep_s * 1000.0) as u64;
+        let ended = self.points.last()?.0;
+        Some([
+            (began, began + self.spawned_ms?),
+            (began + first_wake, began + ended.max(first_wake)),
+        ])
+    }
+}
+
+/// The pairs of rows (by index, the earlier first) of which one started, launched or woke
+/// while the other launched or woke, by their `timelines`: what overlapping cells only in their
+/// sleeps must leave empty.
+pub fn crossings(
+    rows: &[crate::Row],
+    timelines: &BTreeMap<usize, Timeline>,
+) -> Vec<(usize, usize)> {
+    let busy: Vec<(usize, [(u64, u64); 2])> = rows
+        .iter()
+        .filter_map(|row| {
+            let busy = timelines.get(&row.index)?.busy(row.cell_sleep_s)?;
+            Some((row.index, busy))
+        })
+        .collect();
+    let meet = |a: &(u64, u64), b: &(u64, u64)| a.0 < b.1 && b.0 < a.1;
+    let mut pairs = Vec::new();
+    for (at, (first, spans)) in busy.iter().enumerate() {
+        for (second, others) in &busy[at + 1..] {
+            if spans.iter().any(|a| others.iter().any(|b| meet(a, b))) {
+                pairs.push((*first, *second));
+            }
+        }
+    }
+    pairs
 }
 
 /// `[ms since start, resident KiB, cgroup KiB]`.
@@ -151,6 +195,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let first = Timeline {
             index: 1,
+            began_unix_ms: Some(1_700_000_000_000),
             start_ms: Some(3),
             spawned_ms: Some(9),
             done_ms: Some(210),
@@ -174,8 +219,35 @@ mod tests {
         let line = serde_json::to_string(&first).unwrap();
         assert_eq!(
             line,
-            r#"{"index":1,"start_ms":3,"spawned_ms":9,"done_ms":210,"points":[[0,900,800],[250,1900,1800]]}"#
+            r#"{"index":1,"began_unix_ms":1700000000000,"start_ms":3,"spawned_ms":9,"done_ms":210,"points":[[0,900,800],[250,1900,1800]]}"#
         );
         assert!(super::read(Path::new("/nonexistent")).is_empty());
+    }
+
+    /// Cells of 1 s sleeps: the second launched in the first's sleep and woke after it, the
+    /// third launched as the first woke, the fourth woke as the second did.
+    #[test]
+    fn cells_that_launched_or_woke_at_once_are_found() {
+        let cell = |index: usize, began: u64| {
+            let mut row = crate::fixtures::ok_row("tokio", 1000, 1 << 20);
+            (row.index, row.cell_sleep_s) = (index, 1.0);
+            let timeline = Timeline {
+                index,
+                began_unix_ms: Some(began),
+                start_ms: Some(10),
+                spawned_ms: Some(100),
+                done_ms: Some(1150),
+                points: vec![Point(0, 900, None), Point(1200, 1900, None)],
+            };
+            (row, (index, timeline))
+        };
+        let (rows, timelines): (Vec<_>, BTreeMap<_, _>) =
+            [cell(1, 0), cell(2, 400), cell(3, 1050), cell(4, 500)]
+                .into_iter()
+                .unzip();
+        let busy = timelines[&1].busy(1.0).unwrap();
+        assert_eq!(busy, [(0, 100), (1010, 1200)]);
+        assert_eq!(crossings(&rows, &timelines), [(1, 3), (2, 4)]);
+        assert_eq!(crossings(&rows[..2], &timelines), []);
     }
 }

@@ -1,6 +1,7 @@
+//! Cells side by side: whether those that ran at once kept their launches and wakes apart, and
 //! "Side by side against one at a time": where a results directory holds runs of a cell made
-//! both ways (the driver's default and `--one-at-a-time`, in turns), whether running light
-//! cells side by side moved what they read.
+//! both ways (the driver's default and `--one-at-a-time`, in turns), whether running cells
+//! side by side moved what they read.
 
 use crate::summary::Summary;
 use crate::table::{Align, Table};
@@ -8,6 +9,57 @@ use results::format::{thousands, MIB};
 use results::stats::{agree_within_spread, median};
 use results::{Results, Row};
 use std::collections::BTreeMap;
+
+/// How many cells ran beside others, and whether, by their timelines, any started, launched
+/// or woke while another launched or woke (each pair named); none when every cell ran alone.
+pub(crate) fn apart_section(results: &Results, summary: &Summary) -> Option<String> {
+    let beside = results.rows.iter().filter(|row| row.beside_others).count();
+    if beside == 0 {
+        return None;
+    }
+    let timed = results
+        .rows
+        .iter()
+        .filter(|row| {
+            let timeline = results.timelines.get(&row.index);
+            timeline.is_some_and(|t| t.busy(row.cell_sleep_s).is_some())
+        })
+        .count();
+    let name = |index: usize| {
+        let row = results.rows.iter().find(|row| row.index == index);
+        row.map_or(format!("row {index}"), |row| {
+            let label = summary.label(&row.measurement.implementation);
+            format!("{label} at {} (row {index})", thousands(row.cell_tasks))
+        })
+    };
+    let crossed = results::timeline::crossings(&results.rows, &results.timelines);
+    let outcome = match crossed.as_slice() {
+        [] => format!(
+            "By the timelines of the {timed} cells that say when they began, none started, \
+             launched or woke while another launched or woke."
+        ),
+        pairs => format!(
+            "By the timelines of the {timed} cells that say when they began, {} started, \
+             launched or woke while the other launched or woke: {}.",
+            match pairs.len() {
+                1 => "1 pair".to_string(),
+                n => format!("{n} pairs"),
+            },
+            pairs
+                .iter()
+                .map(|&(a, b)| format!("{} with {}", name(a), name(b)))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+    };
+    Some(format!(
+        "## Cells side by side\n\n\
+         {beside} of the {} rows ran beside other cells, at most {} at once, overlapping only in \
+         their sleeps. {outcome}\n\n",
+        results.rows.len(),
+        results.env.cells_at_once
+    ))
+}
 
 /// One cell's runs, each way.
 #[derive(Default)]
@@ -162,6 +214,53 @@ mod tests {
         assert!(!text.contains("| floor |"), "{text}");
         let alone_only = results(runs("floor", &[2.0], false));
         assert!(section(&alone_only, &Summary::new(&alone_only)).is_none());
+    }
+
+    /// Two cells of 1 s sleeps: the second launched in the first's sleep; then a third
+    /// launched as the first woke.
+    #[test]
+    fn cells_that_launched_or_woke_at_once_are_named() {
+        let cell = |index: usize, began: u64| {
+            let mut row = runs("tokio", &[5.0], true).remove(0);
+            (row.index, row.cell_sleep_s) = (index, 1.0);
+            let timeline = results::timeline::Timeline {
+                index,
+                began_unix_ms: Some(began),
+                start_ms: Some(10),
+                spawned_ms: Some(100),
+                done_ms: Some(1150),
+                points: vec![results::timeline::Point(1200, 1900, None)],
+            };
+            (row, (index, timeline))
+        };
+        let (rows, timelines) = [cell(1, 0), cell(2, 400)].into_iter().unzip();
+        let mut run = Results {
+            rows,
+            timelines,
+            ..Results::default()
+        };
+        let text = apart_section(&run, &Summary::new(&run)).unwrap();
+        assert!(
+            text.contains("2 of the 2 rows ran beside other cells"),
+            "{text}"
+        );
+        assert!(
+            text.contains("of the 2 cells that say when they began, none"),
+            "{text}"
+        );
+        let (row, timeline) = cell(3, 1050);
+        run.rows.push(row);
+        run.timelines.insert(timeline.0, timeline.1);
+        let text = apart_section(&run, &Summary::new(&run)).unwrap();
+        assert!(
+            text.contains(
+                "1 pair started, launched or woke while the other launched or woke: \
+                 tokio at 10,000 (row 1) with tokio at 10,000 (row 3)."
+            ),
+            "{text}"
+        );
+        let alone = results(runs("tokio", &[5.0], false));
+        assert!(apart_section(&alone, &Summary::new(&alone)).is_none());
     }
 
     #[test]
