@@ -11,7 +11,7 @@ use crate::{host, preflight, progress, sleep};
 use meter::Phases;
 use results::format::thousands;
 use results::timeline::Timeline;
-use results::{Row, Status, Writer};
+use results::{Row, Writer};
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc};
@@ -58,14 +58,22 @@ pub fn run(
             written.end(at, ended?, cell.with_others, plan)
         };
         for (at, planned) in cells.iter().enumerate() {
+            let state = available.of(planned.implementation, planned.build);
+            // A cell that runs nothing waits for nothing.
+            let skip = why_skipped(planned, &state, &written.done, host::available_memory());
             let sleep_s = first_sleep(plan, planned, &written.done).0;
             let foreseen = match plan.cells_at_once > 1 {
                 true => Foreseen::of(planned, sleep_s, &written.done),
                 false => None,
             };
-            let bytes =
-                preflight::estimated_bytes(planned.implementation, planned.tasks, &written.done);
-            while !interrupted.load(Ordering::SeqCst)
+            let bytes = match skip {
+                Some(_) => 0,
+                None => {
+                    preflight::estimated_bytes(planned.implementation, planned.tasks, &written.done)
+                }
+            };
+            while skip.is_none()
+                && !interrupted.load(Ordering::SeqCst)
                 && !may_start(plan, foreseen.as_ref(), bytes, &running)
             {
                 wait(&mut written, &mut running, LOOK_AGAIN)?;
@@ -73,16 +81,16 @@ pub fn run(
             if interrupted.load(Ordering::SeqCst) {
                 break;
             }
-            let memory = host::available_memory();
-            let state = available.of(planned.implementation, planned.build);
             eprintln!(
                 "{}",
-                ahead(plan, &cells[at..], &written.done, running.len(), memory)
+                ahead(plan, &cells[at..], available, &written.done, running.len())
             );
             let phases = Arc::new(Phases::default());
-            let with_others = !running.is_empty();
-            for cell in &mut running {
-                cell.with_others = true;
+            let with_others = skip.is_none() && !running.is_empty();
+            if with_others {
+                for cell in &mut running {
+                    cell.with_others = true;
+                }
             }
             running.push(Started {
                 at,
@@ -96,8 +104,16 @@ pub fn run(
             let done = written.done.clone();
             let sender = sender.clone();
             scope.spawn(move || {
-                let ended = measure(plan, planned, &state, &done, phases, interrupted);
-                let _ = sender.send((at, ended));
+                let run = Run {
+                    plan,
+                    planned,
+                    state: &state,
+                    done: &done,
+                    skip,
+                    phases,
+                    interrupted,
+                };
+                let _ = sender.send((at, measure(run)));
             });
         }
         while !running.is_empty() {
@@ -132,8 +148,14 @@ fn may_start(plan: &Plan, foreseen: Option<&Foreseen>, bytes: u64, running: &[St
 
 /// What starts now and what is left: `  starting tokio 10,000 beside 2 others; 120 cells
 /// to go, about 14 min` (`seconds_to_go`).
-fn ahead(plan: &Plan, to_go: &[Planned], done: &[Row], running: usize, memory: u64) -> String {
-    let seconds = seconds_to_go(plan, to_go, done, memory);
+fn ahead(
+    plan: &Plan,
+    to_go: &[Planned],
+    available: &Availability,
+    done: &[Row],
+    running: usize,
+) -> String {
+    let seconds = seconds_to_go(plan, to_go, available, done, host::available_memory());
     let now = &to_go[0];
     let beside = match running {
         0 => String::new(),
@@ -154,13 +176,21 @@ fn ahead(plan: &Plan, to_go: &[Planned], done: &[Row], running: usize, memory: u
 
 /// The time the cells `to_go` are foreseen to take: each one's sleep and launch as the cells
 /// `done` foretell them, alone, or where it shares the machine its start, launch and wakes
-/// and a share of its sleep; nothing for a cell an OS limit or the memory will skip.
-fn seconds_to_go(plan: &Plan, to_go: &[Planned], done: &[Row], memory: u64) -> f64 {
+/// and a share of its sleep; nothing for a cell that will be skipped (with `memory` bytes
+/// available).
+fn seconds_to_go(
+    plan: &Plan,
+    to_go: &[Planned],
+    available: &Availability,
+    done: &[Row],
+    memory: u64,
+) -> f64 {
     to_go
         .iter()
         .map(|planned| {
             let (implementation, tasks) = (planned.implementation, planned.tasks);
-            if preflight::reason_to_skip(implementation, tasks, done, memory).is_some() {
+            let state = available.of(implementation, planned.build);
+            if why_skipped(planned, &state, done, memory).is_some() {
                 return 0.0;
             }
             let sleep_s = first_sleep(plan, planned, done).0;
@@ -180,32 +210,17 @@ fn seconds_to_go(plan: &Plan, to_go: &[Planned], done: &[Row], memory: u64) -> f
 /// What a cell takes beside its launch and sleep: starting its process and ending it.
 const START_AND_END_S: f64 = 1.0;
 
-/// Measures one cell, all its tasks alive at once, telling `phases` of its launch as it goes:
-/// its row and timeline; none when Ctrl-C stopped it, which then stops the matrix too.
-fn measure(
-    plan: &Plan,
-    planned: &Planned,
-    state: &Readiness,
-    done: &[Row],
-    phases: Arc<Phases>,
-    interrupted: &AtomicBool,
-) -> anyhow::Result<Ended> {
-    let run = Run {
-        plan,
-        planned,
-        state,
-        done,
-        phases,
-        interrupted,
-    };
+/// Measures one cell, all its tasks alive at once, telling its `phases` of its launch as it
+/// goes, or says why it is skipped: its row and timeline; none when Ctrl-C stopped it, which then stops the matrix too.
+fn measure(run: Run) -> anyhow::Result<Ended> {
     let Some((mut measured, slept)) = run.all_alive()? else {
         // Ctrl-C reached the cell's process group before the driver's handler ran: the run
         // is interrupted all the same.
-        interrupted.store(true, Ordering::SeqCst);
+        run.interrupted.store(true, Ordering::SeqCst);
         return Ok(None);
     };
     let timeline = measured.timeline.take();
-    Ok(Some((row(planned, &slept, measured), timeline)))
+    Ok(Some((row(run.planned, &slept, measured), timeline)))
 }
 
 /// The rows so far, written in the matrix's order: a cell that ends before one planned
@@ -304,12 +319,26 @@ fn fits(plan: &Plan, asked_s: f64, sleep_s: f64, launch_s: f64) -> bool {
     sleep::fits(sleep_s, launch_s, plan.timeout_for(asked_s).as_secs_f64())
 }
 
+/// Why a cell of `planned` in `state` is not run, if it is not: its toolchain or build is
+/// missing, an earlier run of it showed another would tell nothing new, or an OS limit or the
+/// `memory` available rules it out.
+fn why_skipped(planned: &Planned, state: &Readiness, done: &[Row], memory: u64) -> Option<String> {
+    let (implementation, tasks) = (planned.implementation, planned.tasks);
+    match state.why_not() {
+        Some(why) => Some(why.to_string()),
+        None => sleep::not_again(implementation.name(), tasks, done)
+            .or_else(|| preflight::reason_to_skip(implementation, tasks, done, memory)),
+    }
+}
+
 /// One cell to measure, with what it needs to run.
 struct Run<'a> {
     plan: &'a Plan,
     planned: &'a Planned<'a>,
     state: &'a Readiness,
     done: &'a [Row],
+    /// Why it is not run, if it is not.
+    skip: Option<String>,
     phases: Arc<Phases>,
     interrupted: &'a AtomicBool,
 }
@@ -325,13 +354,15 @@ impl Run<'_> {
             asked_s,
             needed_s: None,
         };
+        if let Some(why) = &self.skip {
+            // A cell that does not run sleeps nothing longer.
+            slept.sleep_s = asked_s;
+            let name = self.planned.implementation.name();
+            return Ok(Some((Measured::skipped(name, why.clone()), slept)));
+        }
         let Some(measured) = self.once(slept.sleep_s)? else {
             return Ok(None);
         };
-        if measured.measurement.status == Status::Skipped {
-            // A cell that did not run slept nothing longer.
-            slept.sleep_s = asked_s;
-        }
         let m = &measured.measurement;
         let (true, Some(false), Some(launch_s)) = (m.is_ok(), m.all_alive, m.spawn_s) else {
             return Ok(Some((measured, slept)));
@@ -353,20 +384,9 @@ impl Run<'_> {
         Ok(again.map(|measured| (measured, slept)))
     }
 
-    /// Runs the cell once with each task sleeping `sleep_s`, or says why it is skipped; none
-    /// when Ctrl-C stopped it.
+    /// Runs the cell once with each task sleeping `sleep_s`; none when Ctrl-C stopped it.
     fn once(&self, sleep_s: f64) -> anyhow::Result<Option<Measured>> {
         let (implementation, tasks) = (self.planned.implementation, self.planned.tasks);
-        let skip = match self.state.why_not() {
-            Some(why) => Some(why.to_string()),
-            None => sleep::not_again(implementation.name(), tasks, self.done).or_else(|| {
-                let available = host::available_memory();
-                preflight::reason_to_skip(implementation, tasks, self.done, available)
-            }),
-        };
-        if let Some(why) = skip {
-            return Ok(Some(Measured::skipped(implementation.name(), why)));
-        }
         let command = match self.planned.build {
             Build::Default => implementation.run_command(tasks, sleep_s),
             Build::Counting => implementation.counting_command(tasks, sleep_s)?,
@@ -414,24 +434,37 @@ mod on_this_repository {
     use crate::plan::on_this_repository::plan_of;
     use results::fixtures::ok_row;
 
-    /// A cell an OS limit will skip adds nothing to the time foreseen: 10M OS threads pass any
-    /// kernel's pid_max, whose greatest is 4,194,304.
+    /// A cell that will be skipped adds nothing to the time foreseen: 10M OS threads pass any
+    /// kernel's pid_max, whose greatest is 4,194,304, and Go is not installed.
     #[test]
-    fn the_time_to_go_leaves_out_cells_an_os_limit_skips() {
-        let plan = plan_of("--implementations threads,floor --tasks 1k,10M --sleep 10");
+    fn the_time_to_go_leaves_out_cells_that_will_be_skipped() {
+        let plan = plan_of("--implementations threads,floor,go --tasks 1k,10M --sleep 10");
         let cells = plan.cells();
         let mut launched = ok_row("threads", 1000, 1000 * 20_000);
         launched.measurement.spawn_s = Some(0.1);
         let done = [launched, ok_row("floor", 1000, 1000 * 500)];
         let memory = 1 << 40;
-        let floor_10m = &cells[3..];
-        assert_eq!(
-            (floor_10m[0].implementation.name(), floor_10m[0].tasks),
-            ("floor", 10_000_000)
-        );
-        let floor_alone = seconds_to_go(&plan, floor_10m, &done, memory);
+        let available = Availability::of_tests(&["threads", "floor"], &["go"]);
+        let to_go = |from: usize, to: usize| {
+            let names: Vec<_> = cells[from..to]
+                .iter()
+                .map(|cell| (cell.implementation.name(), cell.tasks))
+                .collect();
+            (
+                names,
+                seconds_to_go(&plan, &cells[from..to], &available, &done, memory),
+            )
+        };
+        let (floor_10m, floor_alone) = to_go(4, 5);
+        assert_eq!(floor_10m, [("floor", 10_000_000)]);
         assert!(floor_alone >= 10.0, "{floor_alone}");
-        let with_threads = seconds_to_go(&plan, &cells[2..], &done, memory);
-        assert_eq!(with_threads, floor_alone, "threads at 10M is skipped");
+        assert_eq!(
+            to_go(3, 6).1,
+            floor_alone,
+            "threads at 10M and Go are skipped"
+        );
+        assert_eq!(to_go(2, 3), (vec![("go", 1000)], 0.0));
+        let go_ready = Availability::of_tests(&["go"], &[]);
+        assert!(seconds_to_go(&plan, &cells[2..3], &go_ready, &done, memory) > 0.0);
     }
 }

@@ -167,7 +167,7 @@ mod on_this_repository {
 
     #[test]
     fn a_cell_is_foreseen_from_its_rows_with_the_margin_or_runs_alone() {
-        let plan = plan_of("--implementations tokio,threads,csharp-mono --tasks 1k,100k,1M");
+        let plan = plan_of("--implementations tokio,threads --tasks 1k,100k,1M");
         let cells = plan.cells();
         let at = |name: &str, tasks: usize| {
             cells
@@ -193,7 +193,22 @@ mod on_this_repository {
         assert_eq!(unforeseen.busy_s(), 3.0 * UNFORESEEN_PART_S);
         assert_eq!(Foreseen::of(at("tokio", 100_000), 10.0, &[]), None);
         assert_eq!(Foreseen::of(at("threads", 100_000), 10.0, &done), None);
-        assert_eq!(Foreseen::of(at("csharp-mono", 1000), 10.0, &[]), None);
+        let root = tempfile::tempdir().unwrap();
+        let folder = root.path().join("crates/bench-lonely");
+        std::fs::create_dir_all(&folder).unwrap();
+        let manifest = "model = \"stackless\"\norder = 1\nbytes_per_task_bound = 1024\n\
+                        runs_alone = \"read apart beside others\"\n";
+        std::fs::write(folder.join("bench.toml"), manifest).unwrap();
+        let lonely = &catalog::discover(root.path()).unwrap()[0];
+        let lonely = Planned {
+            implementation: lonely,
+            ..*at("tokio", 1000)
+        };
+        assert_eq!(
+            Foreseen::of(&lonely, 10.0, &[]),
+            None,
+            "its manifest says so"
+        );
         let published = Planned {
             build: Build::Published,
             ..*at("tokio", 1000)

@@ -49,6 +49,26 @@ impl Availability {
                 error: format!("{build} is not built by this run"),
             })
     }
+
+    /// Each of `ready` ready at `version`, each other one missing its toolchain.
+    #[cfg(test)]
+    pub fn of_tests(ready: &[&str], missing: &[&str]) -> Availability {
+        let state = |name: &&str, state: Readiness| ((name.to_string(), Build::Default), state);
+        let version = "1.0".to_string();
+        let ready = ready.iter().map(|name| {
+            state(
+                name,
+                Readiness::Ready {
+                    version: version.clone(),
+                },
+            )
+        });
+        let why = "no toolchain: install it with scripts/install-peers.sh".to_string();
+        let missing = missing
+            .iter()
+            .map(|name| state(name, Readiness::NoToolchain { why: why.clone() }));
+        Availability(ready.chain(missing).collect())
+    }
 }
 
 /// Checks each implementation's toolchain, builds it (and the other builds the plan runs)
