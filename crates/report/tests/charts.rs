@@ -190,6 +190,8 @@ fn generated_run(dir: &Path) {
                 rows += &(serde_json::to_string(&row).unwrap() + "\n");
                 for workers in [1, 2, 4, 8, 16].into_iter().filter(|_| i < 4) {
                     let mut at = row.clone();
+                    index += 1;
+                    at.index = index;
                     at.workers = Some(workers);
                     let peak = row.measurement.peak_rss_bytes.unwrap() as f64;
                     let grown = peak + (workers as f64).ln() * 20.0 * tasks as f64;

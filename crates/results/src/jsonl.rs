@@ -1,8 +1,11 @@
 //! A results directory: `results.jsonl` (one row per cell, appended as each ends) and
-//! `env.json` (where the run was made). The one reader and the one writer of both.
+//! `env.json` (where the run was made). The one reader and the one writer of both. Read, each
+//! row's index is its place in the directory, which may hold several runs.
 
 use crate::error::Error;
+use crate::timeline::Timeline;
 use crate::{Env, Row};
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -16,7 +19,7 @@ pub struct Results {
     pub malformed: usize,
     pub env: Env,
     /// How each row's memory moved, by its index, where it was kept (`timelines.jsonl`).
-    pub timelines: std::collections::BTreeMap<usize, crate::timeline::Timeline>,
+    pub timelines: BTreeMap<usize, Timeline>,
 }
 
 /// Reads a results directory; anything that makes it not one is one clear error. A line cut
@@ -46,8 +49,49 @@ pub fn read(dir: &Path) -> Result<Results, Error> {
         path: dir.join(ENV_FILE),
         cause: source,
     })?;
-    results.timelines = crate::timeline::read(dir);
+    let timelines = crate::timeline::read(dir);
+    results.timelines = number_by_place(&mut results.rows, timelines);
     Ok(results)
+}
+
+/// Numbers the rows by their place in the directory, and keys each timeline by the row it
+/// belongs to. Each run of the driver appended to a directory numbers its rows from 1, and a
+/// timeline names its row by that number; so rows and timelines are matched run by run, a new
+/// run beginning where the numbers go back.
+fn number_by_place(rows: &mut [Row], timelines: Vec<Timeline>) -> BTreeMap<usize, Timeline> {
+    let mut place = BTreeMap::new();
+    let mut runs = Runs::default();
+    for (at, row) in rows.iter_mut().enumerate() {
+        place.insert((runs.of(row.index), row.index), at + 1);
+        row.index = at + 1;
+    }
+    let mut runs = Runs::default();
+    timelines
+        .into_iter()
+        .filter_map(|mut timeline| {
+            let at = *place.get(&(runs.of(timeline.index), timeline.index))?;
+            timeline.index = at;
+            Some((at, timeline))
+        })
+        .collect()
+}
+
+/// Counts the runs in a sequence of row numbers, each run numbering upward from 1.
+#[derive(Default)]
+struct Runs {
+    run: usize,
+    last: usize,
+}
+
+impl Runs {
+    /// The run that number `index`, next in the sequence, belongs to.
+    fn of(&mut self, index: usize) -> usize {
+        if index <= self.last {
+            self.run += 1;
+        }
+        self.last = index;
+        self.run
+    }
 }
 
 /// Rows from the text of `results.jsonl`; blank lines are ignored, malformed ones counted.
@@ -161,9 +205,48 @@ mod tests {
             .unwrap();
         writer.append(&rows[1]).unwrap();
         let results = read(dir.path()).unwrap();
-        assert_eq!(results.rows, rows);
+        let [first, mut second] = rows;
+        second.index = 2;
+        assert_eq!(results.rows, [first, second]);
         assert_eq!(results.malformed, 2);
         assert_eq!(results.env, env);
+    }
+
+    /// Two runs in one directory each number their rows from 1, and a cell of the first
+    /// kept no timeline: read, the rows are numbered by their place, and each timeline is
+    /// its own row's.
+    #[test]
+    fn the_rows_and_timelines_of_several_runs_are_matched_run_by_run() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut writer = Writer::create(dir.path()).unwrap();
+        for run in 0..2 {
+            for index in 1..=3 {
+                let mut row = ok_row("tokio", 10 * (run + 1), 3 << 20);
+                row.index = index;
+                writer.append(&row).unwrap();
+                let timeline = Timeline {
+                    index,
+                    start_ms: Some((100 * run + index) as u64),
+                    ..Timeline::default()
+                };
+                if (run, index) != (0, 2) {
+                    writer.append_timeline(&timeline).unwrap();
+                }
+            }
+        }
+        writer.write_env(&Env::default()).unwrap();
+        let results = read(dir.path()).unwrap();
+        let numbers: Vec<usize> = results.rows.iter().map(|row| row.index).collect();
+        assert_eq!(numbers, [1, 2, 3, 4, 5, 6]);
+        let starts: Vec<(usize, Option<u64>)> = results
+            .timelines
+            .iter()
+            .map(|(&at, timeline)| (at, timeline.start_ms))
+            .collect();
+        let expected = [(1, 1), (3, 3), (4, 101), (5, 102), (6, 103)];
+        assert_eq!(starts, expected.map(|(at, start)| (at, Some(start))));
+        assert!(results.timelines.iter().all(|(&at, t)| t.index == at));
+        assert_eq!(results.rows[4].cell_tasks, 20, "row 5 is the second run's");
     }
 
     #[test]

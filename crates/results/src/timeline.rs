@@ -138,13 +138,12 @@ pub fn append(dir: &Path, timeline: &Timeline) -> Result<(), crate::error::Error
         })
 }
 
-/// Every timeline of a results directory, by row index; none when it has no timelines (a run
-/// made before they were kept). A line cut short is left out.
-pub fn read(dir: &Path) -> BTreeMap<usize, Timeline> {
+/// Every timeline of a results directory, in the order written; none when it has no timelines
+/// (a run made before they were kept). A line cut short is left out.
+pub fn read(dir: &Path) -> Vec<Timeline> {
     let text = std::fs::read_to_string(dir.join(TIMELINES_FILE)).unwrap_or_default();
     text.lines()
         .filter_map(|line| serde_json::from_str::<Timeline>(line).ok())
-        .map(|timeline| (timeline.index, timeline))
         .collect()
 }
 
@@ -213,9 +212,7 @@ mod tests {
             .unwrap()
             .write_all(b"{\"index\":3,\"poi")
             .unwrap();
-        let read = read(dir.path());
-        assert_eq!(read.len(), 2);
-        assert_eq!((&read[&1], &read[&2]), (&first, &second));
+        assert_eq!(read(dir.path()), [first.clone(), second]);
         let line = serde_json::to_string(&first).unwrap();
         assert_eq!(
             line,
