@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Proves that light cells read the same side by side as alone: the cells that bench.sh's
-# options name (by default the default matrix at 1 and 10,000 tasks) measured both ways in
-# turns into one folder, whose report compares them cell by cell.
+# Proves that cells read the same side by side (overlapping in their sleeps) as alone: the
+# cells that bench.sh's options name (by default the default matrix at 1 and 10,000 tasks)
+# measured both ways in turns into one folder, whose report compares them cell by cell.
 # Usage: scripts/compare-side-by-side.sh [--turns N] [--out DIR] [bench.sh options...]
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -55,3 +55,15 @@ fn rlimit(resource: libc::__rlimit_resource_t, unit: u64) -> String {
 pub fn available_memory() -> u64 {
     meminfo("MemAvailable").unwrap_or(0)
 }
+
+/// The CPU time process `pid` has taken so far, all its threads, in seconds (utime and stime
+/// of /proc/PID/stat); none once it has gone.
+pub fn cpu_seconds(pid: i32) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The fields after the name, which may hold spaces, begin with the state (field 3).
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    // SAFETY: sysconf only reads a constant of the system.
+    let per_second = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
+    Some(ticks as f64 / per_second.max(1) as f64)
+}

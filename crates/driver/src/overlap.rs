@@ -4,11 +4,12 @@
 //! theirs; so no launch and no wake shares the CPU with another cell's, and each cell reads
 //! as it reads alone (the comparison runs in `results/` show it).
 
+use crate::host;
 use crate::schedule::{Build, Planned};
 use crate::sleep::{basis, LAUNCH_MARGIN};
 use meter::Phases;
 use results::Row;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// What a cell is foreseen to take, each part with the launch's margin.
@@ -25,8 +26,8 @@ pub struct Foreseen {
 }
 
 /// Each part of a cell that no row foretells, below `FORESEEN_FROM_TASKS`: a few tasks start,
-/// launch and wake in far less.
-const UNFORESEEN_PART_S: f64 = 1.0;
+/// launch and wake in less, and the report names any cell that did not.
+const UNFORESEEN_PART_S: f64 = 0.5;
 
 /// From this many tasks on, a cell shares the machine only where this run's cells of it
 /// foretell its times: an unforeseen launch of many tasks may take the CPU for seconds.
@@ -62,9 +63,16 @@ impl Foreseen {
             .filter(|row| row.measurement.implementation == implementation.name())
             .filter(|row| row.build == planned.build && row.workers == planned.workers)
             .filter(|row| row.is_ok() && row.measurement.wall_s.is_some());
+        let wall = |row: &Row| row.measurement.wall_s.unwrap_or(0.0);
+        let outside = |row: &Row| match row.measurement.process_wall_s {
+            Some(process_wall) => process_wall - wall(row),
+            None => UNFORESEEN_PART_S,
+        };
         let Some(count) = basis(planned.tasks, rows.clone()) else {
+            // Starting and ending a runtime take about as long at any count.
+            let outside_s = rows.map(outside).reduce(f64::max);
             return (planned.tasks < FORESEEN_FROM_TASKS).then_some(Foreseen {
-                outside_s: UNFORESEEN_PART_S,
+                outside_s: outside_s.map_or(UNFORESEEN_PART_S, |s| s.max(0.0) * LAUNCH_MARGIN),
                 launch_s: UNFORESEEN_PART_S,
                 sleep_s,
                 waking_s: UNFORESEEN_PART_S,
@@ -76,11 +84,7 @@ impl Foreseen {
                 .map(part)
                 .fold(0.0, f64::max)
         };
-        let wall = |row: &Row| row.measurement.wall_s.unwrap_or(0.0);
-        let outside = longest(&|row| match row.measurement.process_wall_s {
-            Some(process_wall) => process_wall - wall(row),
-            None => UNFORESEEN_PART_S,
-        });
+        let outside = longest(&outside);
         let launch = longest(&|row| row.measurement.spawn_s.unwrap_or(0.0));
         let waking = longest(&|row| wall(row) - row.cell_sleep_s);
         let scale = planned.tasks as f64 / count as f64;
@@ -119,10 +123,56 @@ fn seconds(s: f64) -> Duration {
     Duration::from_secs_f64(s.max(0.0))
 }
 
-/// A cell that runs now: what it was foreseen to take, and what its program has said.
+/// A cell that runs now: what it was foreseen to take, what its program has said, and
+/// whether its process has been quiet.
 pub struct Running {
     pub foreseen: Foreseen,
     pub phases: Arc<Phases>,
+    quiet: Mutex<Quiet>,
+}
+
+/// Whether a process took almost no CPU over its last whole window, and where the window
+/// now being watched began.
+#[derive(Default)]
+struct Quiet {
+    window_from: Option<(Instant, f64)>,
+    was_quiet: bool,
+}
+
+/// How long a process is watched to tell whether it is quiet.
+const QUIET_WINDOW: Duration = Duration::from_millis(250);
+
+/// The share of one core a quiet process may take: a sleeping runtime's timers take less.
+const QUIET_SHARE: f64 = 0.1;
+
+impl Running {
+    pub fn new(foreseen: Foreseen, phases: Arc<Phases>) -> Running {
+        Running {
+            foreseen,
+            phases,
+            quiet: Mutex::new(Quiet::default()),
+        }
+    }
+
+    /// Whether its process took at most a tenth of a core over its last whole window of a
+    /// quarter of a second, as read `now`: a runtime may go on working after its launch (a
+    /// collector, say), and a cell launched then would share the CPU with it.
+    pub fn quiet(&self, now: Instant) -> bool {
+        let Some(cpu_s) = self.phases.pid().and_then(host::cpu_seconds) else {
+            return false;
+        };
+        let mut quiet = self.quiet.lock().expect("no holder panics");
+        match quiet.window_from {
+            Some((from, cpu_from)) if now.duration_since(from) >= QUIET_WINDOW => {
+                let wall_s = now.duration_since(from).as_secs_f64();
+                quiet.was_quiet = cpu_s - cpu_from <= QUIET_SHARE * wall_s;
+                quiet.window_from = Some((now, cpu_s));
+            }
+            Some(_) => {}
+            None => quiet.window_from = Some((now, cpu_s)),
+        }
+        quiet.was_quiet
+    }
 }
 
 /// Whether a cell foreseen to take `new` may start `now` beside the cells `running`: each of
@@ -191,6 +241,10 @@ mod on_this_repository {
         assert!((scaled.waking_s - 6.0).abs() < 1e-9, "{scaled:?}");
         let unforeseen = Foreseen::of(at("tokio", 1000), 10.0, &[]).unwrap();
         assert_eq!(unforeseen.busy_s(), 3.0 * UNFORESEEN_PART_S);
+        let started = Foreseen::of(at("tokio", 1000), 10.0, &[timed("tokio", 1, 0.3, 0.0, 0.0)]);
+        let started = started.unwrap();
+        assert!((started.outside_s - 0.6).abs() < 1e-9, "{started:?}");
+        assert_eq!(started.launch_s, UNFORESEEN_PART_S);
         assert_eq!(Foreseen::of(at("tokio", 100_000), 10.0, &[]), None);
         assert_eq!(Foreseen::of(at("threads", 100_000), 10.0, &done), None);
         let root = tempfile::tempdir().unwrap();
@@ -216,24 +270,31 @@ mod on_this_repository {
         assert_eq!(Foreseen::of(&published, 10.0, &[]), None);
     }
 
+    impl Foreseen {
+        /// A cell of a 10 s sleep whose every other part takes `s`.
+        fn of_parts(s: f64) -> Foreseen {
+            Foreseen {
+                outside_s: s,
+                launch_s: s,
+                sleep_s: 10.0,
+                waking_s: s,
+            }
+        }
+    }
+
     fn running(at: Instant, launched_s: Option<f64>, foreseen: Foreseen) -> Running {
         let phases = Arc::new(Phases::from(Arrived {
             started: Some((at, foreseen.sleep_s)),
             spawned: launched_s.map(|s| at + seconds(s)),
             done: None,
         }));
-        Running { foreseen, phases }
+        Running::new(foreseen, phases)
     }
 
     #[test]
     fn a_cell_starts_only_where_its_launch_and_wakes_miss_the_running_cells_own() {
         let t0 = Instant::now();
-        let part = |s: f64| Foreseen {
-            outside_s: s,
-            launch_s: s,
-            sleep_s: 10.0,
-            waking_s: s,
-        };
+        let part = Foreseen::of_parts;
         let first = running(t0, Some(0.5), part(0.5));
         let at = |s: f64| t0 + seconds(s);
         // Its wakes from 10 s to 11 s; the new one's launch takes 1 s and its wakes 1.5 s.
@@ -247,5 +308,26 @@ mod on_this_repository {
         let second = running(at(3.0), Some(0.5), part(0.5));
         assert!(!fits_beside(at(1.8), &part(0.5), &[&first, &second]));
         assert!(fits_beside(at(5.0), &part(0.5), &[&first, &second]));
+    }
+
+    /// A sleeping process is quiet once watched for a whole window; a busy one is not.
+    #[test]
+    fn a_process_is_quiet_only_while_it_takes_almost_no_cpu() {
+        let verdict = |command: &str| {
+            let mut child = std::process::Command::new("sh")
+                .args(["-c", command])
+                .spawn()
+                .unwrap();
+            let cell = running(Instant::now(), Some(0.1), Foreseen::of_parts(0.1));
+            cell.phases.started(child.id() as i32);
+            let first = cell.quiet(Instant::now());
+            std::thread::sleep(QUIET_WINDOW * 2);
+            let second = cell.quiet(Instant::now());
+            child.kill().unwrap();
+            child.wait().unwrap();
+            (first, second)
+        };
+        assert_eq!(verdict("exec sleep 5"), (false, true));
+        assert_eq!(verdict("while :; do :; done"), (false, false));
     }
 }

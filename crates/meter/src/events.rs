@@ -10,7 +10,7 @@ use std::io::Read;
 use std::os::fd::AsFd;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -18,10 +18,14 @@ use std::time::{Duration, Instant};
 /// A line the program wrote, with when it arrived; or why it is not an event.
 pub type Stamped = (Instant, Result<Event, String>);
 
-/// Where the program is in its run, as its events arrive: for a caller that runs other work
-/// around this program's launch and wakes while it runs.
+/// Where the program is in its run, as its events arrive, and its process: for a caller that
+/// runs other work around this program's launch and wakes while it runs.
 #[derive(Debug, Default)]
-pub struct Phases(Mutex<Arrived>);
+pub struct Phases {
+    arrived: Mutex<Arrived>,
+    /// Its process's id, once started; 0 before.
+    pid: AtomicI32,
+}
 
 /// When each of the program's events arrived, so far.
 #[derive(Debug, Default, Clone, Copy, PartialEq)]
@@ -45,18 +49,31 @@ impl Arrived {
 impl From<Arrived> for Phases {
     /// Phases as if these events had arrived.
     fn from(arrived: Arrived) -> Phases {
-        Phases(Mutex::new(arrived))
+        Phases {
+            arrived: Mutex::new(arrived),
+            pid: AtomicI32::new(0),
+        }
     }
 }
 
 impl Phases {
     /// What has arrived so far.
     pub fn arrived(&self) -> Arrived {
-        *self.0.lock().expect("no holder panics")
+        *self.arrived.lock().expect("no holder panics")
+    }
+
+    /// Its process's id, once it has started.
+    pub fn pid(&self) -> Option<i32> {
+        Some(self.pid.load(Ordering::SeqCst)).filter(|&pid| pid > 0)
+    }
+
+    /// Told that its process has started, as `pid`.
+    pub fn started(&self, pid: i32) {
+        self.pid.store(pid, Ordering::SeqCst);
     }
 
     fn saw(&self, at: Instant, event: &Event) {
-        let mut seen = self.0.lock().expect("no holder panics");
+        let mut seen = self.arrived.lock().expect("no holder panics");
         match *event {
             // A start begins a run: one told of a program run again forgets the last.
             Event::Start { sleep_s, .. } => {

@@ -156,6 +156,9 @@ pub fn measure(mut spec: Spec, options: &Options, interrupted: &AtomicBool) -> O
             return Outcome::failed(&spec.name, why.to_string());
         }
     };
+    if let Some(phases) = &options.phases {
+        phases.started(process.pid);
+    }
     let stdout = drain(process.child.stdout.take());
     let stderr = drain(process.child.stderr.take());
     let watch = Watch {
