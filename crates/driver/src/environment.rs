@@ -18,8 +18,13 @@ fn command_output(program: &str, args: &[&str]) -> Option<String> {
         .then(|| String::from_utf8_lossy(&output.stdout).trim().to_string())
 }
 
-/// An implementation as this run found it: its version, or why it cannot run here.
-pub fn found(implementation: &Implementation, readiness: &Readiness) -> ImplementationRecord {
+/// An implementation as this run found it: its version, or why it cannot run here, and how
+/// long preparing it took.
+pub fn found(
+    implementation: &Implementation,
+    readiness: &Readiness,
+    prepared: Option<Duration>,
+) -> ImplementationRecord {
     let manifest = &implementation.manifest;
     let mut command = implementation.display(&implementation.expand(manifest.run()));
     command.extend(["<TASKS>".into(), "--sleep".into(), "<SECONDS>".into()]);
@@ -43,6 +48,7 @@ pub fn found(implementation: &Implementation, readiness: &Readiness) -> Implemen
         unavailable: readiness.why_not().map(str::to_string),
         memory_note: manifest.memory_note().map(str::to_string),
         published,
+        prepare_s: prepared.map(results::env::tenths),
     }
 }
 

@@ -197,7 +197,8 @@ fn describe(plan: &Plan, available: &Availability, raised: bool) -> results::Env
         .iter()
         .map(|i| {
             let state = available.of(i, Build::Default);
-            (i.name().to_string(), environment::found(i, &state))
+            let record = environment::found(i, &state, available.took(i));
+            (i.name().to_string(), record)
         })
         .collect();
     let command_line: Vec<String> = std::env::args().collect();

@@ -5,6 +5,7 @@ use crate::plan::Plan;
 use crate::schedule::Build;
 use catalog::Implementation;
 use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
 
 /// Whether one build of an implementation can run here.
 #[derive(Debug, Clone, PartialEq)]
@@ -35,19 +36,28 @@ impl Readiness {
     }
 }
 
-/// The readiness of each build the plan runs.
-pub struct Availability(BTreeMap<(String, Build), Readiness>);
+/// The readiness of each build the plan runs, and how long each implementation took to
+/// prepare.
+pub struct Availability {
+    builds: BTreeMap<(String, Build), Readiness>,
+    took: BTreeMap<String, Duration>,
+}
 
 impl Availability {
     /// The readiness of `build` of `implementation`; a build the plan does not run is not.
     pub fn of(&self, implementation: &Implementation, build: Build) -> Readiness {
         let key = (implementation.name().to_string(), build);
-        self.0
+        self.builds
             .get(&key)
             .cloned()
             .unwrap_or_else(|| Readiness::Broken {
                 error: format!("{build} is not built by this run"),
             })
+    }
+
+    /// How long preparing `implementation` took: its toolchain check, builds and version.
+    pub fn took(&self, implementation: &Implementation) -> Option<Duration> {
+        self.took.get(implementation.name()).copied()
     }
 
     /// Each of `ready` ready at `version`, each other one missing its toolchain.
@@ -67,7 +77,10 @@ impl Availability {
         let missing = missing
             .iter()
             .map(|name| state(name, Readiness::NoToolchain { why: why.clone() }));
-        Availability(ready.chain(missing).collect())
+        Availability {
+            builds: ready.chain(missing).collect(),
+            took: BTreeMap::new(),
+        }
     }
 }
 
@@ -75,13 +88,11 @@ impl Availability {
 /// and reads its version, saying as it goes which is ready.
 pub fn prepare(plan: &Plan) -> Availability {
     let mut available = BTreeMap::new();
+    let mut took = BTreeMap::new();
     for implementation in &plan.implementations {
         let name = implementation.name();
+        let started = Instant::now();
         let state = readiness(implementation);
-        match &state {
-            Readiness::Ready { version } => eprintln!("ready: {name} ({version})"),
-            other => eprintln!("not available: {name}: {}", other.why_not().unwrap_or("")),
-        }
         for build in plan.other_builds(implementation) {
             // Another build of an implementation that cannot run cannot either.
             let other = match &state {
@@ -93,9 +104,23 @@ pub fn prepare(plan: &Plan) -> Availability {
             }
             available.insert((name.to_string(), build), other);
         }
+        let seconds = started.elapsed();
+        match &state {
+            Readiness::Ready { version } => {
+                eprintln!(
+                    "ready: {name} ({version}) in {:.1} s",
+                    seconds.as_secs_f64()
+                )
+            }
+            other => eprintln!("not available: {name}: {}", other.why_not().unwrap_or("")),
+        }
         available.insert((name.to_string(), Build::Default), state);
+        took.insert(name.to_string(), seconds);
     }
-    Availability(available)
+    Availability {
+        builds: available,
+        took,
+    }
 }
 
 /// The default build of `implementation`: its toolchain, its build and its version.
@@ -149,10 +174,10 @@ mod on_this_repository {
         assert_eq!(missing.version(), None);
         assert!(missing.why_not().unwrap().ends_with("install-peers.sh"));
         let found = catalog::discover(&catalog::repository_root()).unwrap();
-        let available = Availability(BTreeMap::from([(
-            (found[0].name().to_string(), Build::Default),
-            ready,
-        )]));
+        let available = Availability {
+            builds: BTreeMap::from([((found[0].name().to_string(), Build::Default), ready)]),
+            took: BTreeMap::new(),
+        };
         assert!(available.of(&found[0], Build::Default).version().is_some());
         let counting = available.of(&found[0], Build::Counting);
         assert!(counting

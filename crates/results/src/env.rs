@@ -59,13 +59,17 @@ impl Took {
         preparing: std::time::Duration,
         cells: std::time::Duration,
     ) -> Took {
-        let tenths = |d: std::time::Duration| (d.as_secs_f64() * 10.0).round() / 10.0;
         Took {
             building_s: building.map(tenths),
             preparing_s: tenths(preparing),
             cells_s: tenths(cells),
         }
     }
+}
+
+/// A duration in seconds to the tenth, as the records keep times.
+pub fn tenths(duration: std::time::Duration) -> f64 {
+    (duration.as_secs_f64() * 10.0).round() / 10.0
 }
 
 /// What an older record's missing `cells_at_once` means: every cell ran alone.
@@ -207,6 +211,9 @@ pub struct ImplementationRecord {
     /// The published program it stands for, which `--fidelity` runs beside it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub published: Option<PublishedProgram>,
+    /// Seconds this run spent checking its toolchain, building it and reading its version.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prepare_s: Option<f64>,
 }
 
 /// A published program, as printed, that an implementation stands for.

@@ -26,6 +26,17 @@ fn assert_env_says_where_it_ran(out: &Path) {
     let took = env.took.expect("the run's time is recorded");
     assert!(took.preparing_s > 0.0 && took.cells_s > 0.0, "{took:?}");
     assert_eq!(took.building_s, Some(12.0));
+    // Each implementation's preparation is a part of the run's, and every one is timed.
+    let parts: Vec<f64> = env
+        .implementations
+        .values()
+        .map(|i| i.prepare_s.unwrap())
+        .collect();
+    assert!(parts.iter().all(|&s| s > 0.0), "{parts:?}");
+    assert!(
+        parts.iter().sum::<f64>() <= took.preparing_s + 0.1,
+        "{parts:?} {took:?}"
+    );
     assert!(env.limits.contains_key("vm.max_map_count"));
     assert_eq!(env.meter.sample_interval_ms, 10);
     assert!(env.meter.cgroup.is_some() != env.meter.cgroup_unavailable.is_some());
