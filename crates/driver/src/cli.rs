@@ -62,7 +62,7 @@ pub struct Args {
     /// and 1M, both at least 3 times: the report's fidelity table.
     #[arg(long)]
     pub fidelity: bool,
-    /// Run every cell alone (by default up to 8 cells run at once, overlapping only in their
+    /// Run every cell alone (by default up to 16 cells run at once, overlapping only in their
     /// sleeps: none starts or wakes while another launches or wakes).
     #[arg(long)]
     pub one_at_a_time: bool,

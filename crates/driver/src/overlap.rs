@@ -7,6 +7,7 @@
 use crate::host;
 use crate::schedule::{Build, Planned};
 use crate::sleep::{basis, LAUNCH_MARGIN};
+use catalog::Implementation;
 use meter::Phases;
 use results::Row;
 use std::sync::{Arc, Mutex};
@@ -23,11 +24,19 @@ pub struct Foreseen {
     pub sleep_s: f64,
     /// From the end of its first tasks' sleep to the last task joined.
     pub waking_s: f64,
+    /// From the end of its last tasks' sleep, a launch after its first, to the last task
+    /// joined.
+    pub joining_s: f64,
 }
 
 /// Each part of a cell that no row foretells, below `FORESEEN_FROM_TASKS`: a few tasks start,
 /// launch and wake in less, and the report names any cell that did not.
 const UNFORESEEN_PART_S: f64 = 0.5;
+
+/// Below this many tasks, a launch or wakes that no row foretells count `FEW_TASKS_PART_S`:
+/// a handful of tasks take microseconds, far less than a runtime's start and end.
+const FEW_TASKS: usize = 1_000;
+const FEW_TASKS_PART_S: f64 = 0.1;
 
 /// From this many tasks on, a cell shares the machine only where this run's cells of it
 /// foretell its times: an unforeseen launch of many tasks may take the CPU for seconds.
@@ -42,6 +51,13 @@ const GAP_S: f64 = 0.25;
 /// cells may together pass the kernel's limit.
 const THREADS_BESIDE_OTHERS: u64 = 2_000;
 
+/// Whether every cell of `implementation` at `tasks` runs alone, whatever the run has
+/// measured: its manifest says so, or it starts thousands of OS threads.
+pub fn always_alone(implementation: &Implementation, tasks: usize) -> bool {
+    let threads = implementation.needs().threads_per_task * tasks as u64;
+    implementation.manifest.runs_alone().is_some() || threads > THREADS_BESIDE_OTHERS
+}
+
 impl Foreseen {
     /// What `planned`, sleeping `sleep_s`, is foreseen to take from its rows so far in `done`
     /// (of its build and worker count): the longest of each part at its count, else at the
@@ -50,12 +66,8 @@ impl Foreseen {
     /// foretells a cell of many tasks.
     pub fn of(planned: &Planned, sleep_s: f64, done: &[Row]) -> Option<Foreseen> {
         let implementation = planned.implementation;
-        let threads = implementation.needs().threads_per_task * planned.tasks as u64;
         // A published program, as printed, tells nothing of its launch.
-        let alone = implementation.manifest.runs_alone().is_some()
-            || planned.build == Build::Published
-            || threads > THREADS_BESIDE_OTHERS;
-        if alone {
+        if always_alone(implementation, planned.tasks) || planned.build == Build::Published {
             return None;
         }
         let rows = done
@@ -71,11 +83,16 @@ impl Foreseen {
         let Some(count) = basis(planned.tasks, rows.clone()) else {
             // Starting and ending a runtime take about as long at any count.
             let outside_s = rows.map(outside).reduce(f64::max);
+            let part_s = match planned.tasks < FEW_TASKS {
+                true => FEW_TASKS_PART_S,
+                false => UNFORESEEN_PART_S,
+            };
             return (planned.tasks < FORESEEN_FROM_TASKS).then_some(Foreseen {
                 outside_s: outside_s.map_or(UNFORESEEN_PART_S, |s| s.max(0.0) * LAUNCH_MARGIN),
-                launch_s: UNFORESEEN_PART_S,
+                launch_s: part_s,
                 sleep_s,
-                waking_s: UNFORESEEN_PART_S,
+                waking_s: part_s,
+                joining_s: part_s,
             });
         };
         let longest = |part: &dyn Fn(&Row) -> f64| {
@@ -85,8 +102,11 @@ impl Foreseen {
                 .fold(0.0, f64::max)
         };
         let outside = longest(&outside);
-        let launch = longest(&|row| row.measurement.spawn_s.unwrap_or(0.0));
-        let waking = longest(&|row| wall(row) - row.cell_sleep_s);
+        let launch = |row: &Row| row.measurement.spawn_s.unwrap_or(0.0);
+        let waking = |row: &Row| wall(row) - row.cell_sleep_s;
+        let joining = longest(&|row| waking(row) - launch(row));
+        let launch = longest(&launch);
+        let waking = longest(&waking);
         let scale = planned.tasks as f64 / count as f64;
         // Exiting frees every task: scaled from fewer tasks, the time outside them is doubled.
         let outside = match count == planned.tasks {
@@ -98,6 +118,7 @@ impl Foreseen {
             launch_s: launch * scale * LAUNCH_MARGIN,
             sleep_s,
             waking_s: waking.max(0.0) * scale * LAUNCH_MARGIN,
+            joining_s: joining.max(0.0) * scale * LAUNCH_MARGIN,
         })
     }
 
@@ -177,7 +198,8 @@ impl Running {
 
 /// Whether a cell foreseen to take `new` may start `now` beside the cells `running`: each of
 /// them has ended its launch and has not begun to wake, the new cell's start and launch end
-/// before any of them wakes, and its wakes miss theirs, by `GAP_S` each way.
+/// before any of them wakes, and its wakes miss theirs, by `GAP_S` each way. A running cell's
+/// wakes end its launch, as measured, after its first ones, and the joining foreseen.
 pub fn fits_beside(now: Instant, new: &Foreseen, running: &[&Running]) -> bool {
     let gap = seconds(GAP_S);
     let launch = (now, new.launch_ends(now) + gap);
@@ -185,11 +207,18 @@ pub fn fits_beside(now: Instant, new: &Foreseen, running: &[&Running]) -> bool {
     let wakes = (wakes_from - gap, wakes_to + gap);
     running.iter().all(|cell| {
         let arrived = cell.phases.arrived();
-        let (Some(_), Some(first_wake)) = (arrived.spawned, arrived.first_wake()) else {
+        let (Some((started, _)), Some(spawned), Some(first_wake)) =
+            (arrived.started, arrived.spawned, arrived.first_wake())
+        else {
             return false;
         };
-        let theirs = (first_wake, first_wake + seconds(cell.foreseen.waking_s));
-        let theirs = (theirs.0, theirs.1 + seconds(cell.foreseen.outside_s));
+        // The last tasks wake as long after the first as the launch took.
+        let last_wake = first_wake + spawned.duration_since(started);
+        let foreseen = &cell.foreseen;
+        let theirs = (
+            first_wake,
+            last_wake + seconds(foreseen.joining_s + foreseen.outside_s),
+        );
         now + gap < theirs.0 && !meets(launch, theirs) && !meets(wakes, theirs)
     })
 }
@@ -239,12 +268,21 @@ mod on_this_repository {
         assert!((scaled.launch_s - 8.0).abs() < 1e-9, "{scaled:?}");
         assert!((scaled.outside_s - 0.6).abs() < 1e-9, "{scaled:?}");
         assert!((scaled.waking_s - 6.0).abs() < 1e-9, "{scaled:?}");
+        assert!((same.joining_s - 0.2).abs() < 1e-9, "{same:?}");
+        assert!((scaled.joining_s - 2.0).abs() < 1e-9, "{scaled:?}");
         let unforeseen = Foreseen::of(at("tokio", 1000), 10.0, &[]).unwrap();
         assert_eq!(unforeseen.busy_s(), 3.0 * UNFORESEEN_PART_S);
         let started = Foreseen::of(at("tokio", 1000), 10.0, &[timed("tokio", 1, 0.3, 0.0, 0.0)]);
         let started = started.unwrap();
         assert!((started.outside_s - 0.6).abs() < 1e-9, "{started:?}");
         assert_eq!(started.launch_s, UNFORESEEN_PART_S);
+        let few = plan_of("--implementations tokio --tasks 1");
+        let few = Foreseen::of(&few.cells()[0], 10.0, &[]).unwrap();
+        let parts = (few.outside_s, few.launch_s, few.waking_s);
+        assert_eq!(
+            parts,
+            (UNFORESEEN_PART_S, FEW_TASKS_PART_S, FEW_TASKS_PART_S)
+        );
         assert_eq!(Foreseen::of(at("tokio", 100_000), 10.0, &[]), None);
         assert_eq!(Foreseen::of(at("threads", 100_000), 10.0, &done), None);
         let root = tempfile::tempdir().unwrap();
@@ -270,6 +308,29 @@ mod on_this_repository {
         assert_eq!(Foreseen::of(&published, 10.0, &[]), None);
     }
 
+    /// The part counted for a few tasks' launch and wakes holds, with the margin, every one
+    /// the committed default runs measured.
+    #[test]
+    fn a_few_tasks_launched_and_woke_within_their_part_in_the_default_runs() {
+        let results = catalog::repository_root().join("results");
+        for run in ["2026-12-06-default", "2026-12-06-default-warm"] {
+            let rows = results::jsonl::read(&results.join(run)).unwrap().rows;
+            let few = rows
+                .iter()
+                .filter(|r| r.cell_tasks < FEW_TASKS && r.is_ok());
+            let mut parts = few.flat_map(|row| {
+                let m = &row.measurement;
+                [m.spawn_s.unwrap(), m.wall_s.unwrap() - row.cell_sleep_s]
+            });
+            let longest = parts.clone().fold(0.0, f64::max);
+            assert!(
+                parts.all(|s| s * LAUNCH_MARGIN <= FEW_TASKS_PART_S),
+                "{run}: {longest}"
+            );
+            assert!(longest > 0.0, "{run} has cells of a few tasks");
+        }
+    }
+
     impl Foreseen {
         /// A cell of a 10 s sleep whose every other part takes `s`.
         fn of_parts(s: f64) -> Foreseen {
@@ -278,6 +339,7 @@ mod on_this_repository {
                 launch_s: s,
                 sleep_s: 10.0,
                 waking_s: s,
+                joining_s: 0.0,
             }
         }
     }
@@ -308,6 +370,21 @@ mod on_this_repository {
         let second = running(at(3.0), Some(0.5), part(0.5));
         assert!(!fits_beside(at(1.8), &part(0.5), &[&first, &second]));
         assert!(fits_beside(at(5.0), &part(0.5), &[&first, &second]));
+        // Foreseen to wake for 9 s, it launched in 0.5 s and joins at once: its wakes take
+        // 0.5 s.
+        let quick = Foreseen {
+            waking_s: 9.0,
+            ..part(0.5)
+        };
+        assert!(fits_beside(
+            at(1.8),
+            &part(0.5),
+            &[&running(t0, Some(0.5), quick)]
+        ));
+        // Launched in 3 s, its last tasks wake 3 s after its first, until 13.5 s.
+        let slow = running(t0, Some(3.0), part(0.5));
+        assert!(!fits_beside(at(3.3), &part(0.5), &[&slow]));
+        assert!(fits_beside(at(4.1), &part(0.5), &[&slow]));
     }
 
     /// A sleeping process is quiet once watched for a whole window; a busy one is not.

@@ -54,7 +54,7 @@ pub struct Plan {
 
 /// The most cells that run at once, unless `--one-at-a-time`: they overlap only in their
 /// sleeps (`overlap`), so the CPU is never shared and the count is bound only by memory.
-const CELLS_AT_ONCE: usize = 8;
+const CELLS_AT_ONCE: usize = 16;
 
 /// Parses the command line against the implementations found in the repository: the
 /// arguments and the plan, or one line saying what is wrong (for exit 2). `--help` and

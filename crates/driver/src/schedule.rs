@@ -1,5 +1,6 @@
 //! The cells of a plan, in the order they run, and the builds each runs.
 
+use crate::overlap;
 use crate::plan::Plan;
 use catalog::Implementation;
 pub use results::Build;
@@ -26,13 +27,37 @@ impl Plan {
             .collect()
     }
 
-    /// Every cell, in the order they run: each task count, ascending, over every
-    /// implementation and repeat, each run followed, with `--fidelity` at 100k and 1M, by a
-    /// run of its published program (at least 3 of each there, in turns, so that whatever
-    /// else the machine does weighs on both alike), then with `--workers` by a run at each
-    /// worker count; then, with `--allocations`, every implementation that has a counting
-    /// build at the counts from 1,000 to 100,000.
+    /// Every cell, in the order they run: the matrix's (`matrix`), then, with
+    /// `--allocations`, every implementation that has a counting build at the counts from
+    /// 1,000 to 100,000.
     pub fn cells(&self) -> Vec<Planned<'_>> {
+        let mut cells = self.matrix();
+        if self.allocations {
+            let counted = self
+                .implementations
+                .iter()
+                .filter(|i| i.manifest.allocations().is_some());
+            for implementation in counted {
+                for &tasks in self.tasks.iter().filter(|t| (1000..=100_000).contains(*t)) {
+                    cells.push(Planned {
+                        implementation,
+                        tasks,
+                        repeat: 1,
+                        build: Build::Counting,
+                        workers: None,
+                    });
+                }
+            }
+        }
+        cells
+    }
+
+    /// The matrix's cells: those that always run alone first, then the others, each part by
+    /// task count, ascending, over every implementation and repeat, each run followed, with
+    /// `--fidelity` at 100k and 1M, by a run of its published program (at least 3 of each
+    /// there, in turns, so that whatever else the machine does weighs on both alike), then
+    /// with `--workers` by a run at each worker count.
+    fn matrix(&self) -> Vec<Planned<'_>> {
         let mut cells = Vec::new();
         for &tasks in &self.tasks {
             let compared = self.compares_at(tasks);
@@ -59,24 +84,13 @@ impl Plan {
                 }
             }
         }
-        if self.allocations {
-            let counted = self
-                .implementations
-                .iter()
-                .filter(|i| i.manifest.allocations().is_some());
-            for implementation in counted {
-                for &tasks in self.tasks.iter().filter(|t| (1000..=100_000).contains(*t)) {
-                    cells.push(Planned {
-                        implementation,
-                        tasks,
-                        repeat: 1,
-                        build: Build::Counting,
-                        workers: None,
-                    });
-                }
-            }
-        }
-        cells
+        // Between cells that share the machine, each that runs alone would first wait for
+        // every running cell to end; together, while nothing else runs, none waits.
+        let (mut alone, beside): (Vec<_>, Vec<_>) = cells
+            .into_iter()
+            .partition(|cell| overlap::always_alone(cell.implementation, cell.tasks));
+        alone.extend(beside);
+        alone
     }
 }
 
@@ -115,6 +129,28 @@ mod on_this_repository {
         assert_eq!(
             plan("--tasks 1,10k --fidelity").err().unwrap(),
             "--fidelity compares at 100k and 1M tasks: add one of them to --tasks"
+        );
+    }
+
+    #[test]
+    fn cells_that_always_run_alone_come_first_by_count() {
+        let plan = plan("--implementations threads,tokio,async-std --tasks 1,10k").unwrap();
+        let cells: Vec<(&str, usize)> = plan
+            .cells()
+            .iter()
+            .map(|c| (c.implementation.name(), c.tasks))
+            .collect();
+        assert_eq!(
+            cells,
+            [
+                // async-std's manifest says it runs alone; 10,000 threads are too many.
+                ("async-std", 1),
+                ("threads", 10_000),
+                ("async-std", 10_000),
+                ("threads", 1),
+                ("tokio", 1),
+                ("tokio", 10_000),
+            ]
         );
     }
 
