@@ -67,7 +67,7 @@ pub(crate) fn defaults(name: &str, folder: Folder) -> Defaults {
     }
     let package = format!("bench-{name}");
     let binary = match folder {
-        Folder::Version => format!("{{target}}/versions/{name}/release/{package}"),
+        Folder::Version => format!("{{target}}/versions/release/{package}"),
         _ => format!("{{target}}/release/{package}"),
     };
     let rust = Defaults {
@@ -81,7 +81,7 @@ pub(crate) fn defaults(name: &str, folder: Folder) -> Defaults {
         ..Defaults::default()
     };
     match folder {
-        Folder::Version => version_defaults(rust, name),
+        Folder::Version => version_defaults(rust, name, &package),
         _ => crate_defaults(rust, &package, name),
     }
 }
@@ -109,9 +109,10 @@ fn crate_defaults(rust: Defaults, package: &str, name: String) -> Defaults {
     }
 }
 
-/// A crate in a workspace of its own: built from its own manifest and lock into a target
-/// directory of its own, the harness told to read that lock.
-fn version_defaults(rust: Defaults, name: String) -> Defaults {
+/// A crate in a workspace of its own: its program built from its own manifest and lock, the
+/// harness told to read that lock, into a target directory shared by every release, where
+/// the dependencies two releases share are built once.
+fn version_defaults(rust: Defaults, name: String, package: &str) -> Defaults {
     let build = words(&[
         "cargo",
         "build",
@@ -121,7 +122,9 @@ fn version_defaults(rust: Defaults, name: String) -> Defaults {
         "--manifest-path",
         "{dir}/Cargo.toml",
         "--target-dir",
-        &format!("{{target}}/versions/{name}"),
+        "{target}/versions",
+        "--bin",
+        package,
     ]);
     let lock = [("HARNESS_CARGO_LOCK".into(), "{dir}/Cargo.lock".into())];
     Defaults {

@@ -27,6 +27,7 @@
 //!                                # threads [default: none, it has no such setting]
 //! memory_note = "..."            # one sentence on where its memory per task goes
 //! runs_alone = "..."             # why its cells never run beside others [default: none]
+//! runs_alone_at = [100000]       # the counts at which they run alone [default: every count]
 //! [allocations]                  # a build that counts its allocations (Rust), and its run
 //! build = [["cargo", "build", "--release", "--features", "count-allocations", ...]]
 //! run = ["{target}/allocations/release/bench-tokio"]

@@ -62,6 +62,8 @@ pub struct Manifest {
     pub(crate) memory_note: Option<String>,
     /// Why its cells run alone even where they are light: what running beside others moved.
     pub(crate) runs_alone: Option<String>,
+    /// The task counts at which it runs alone; none: at every count.
+    pub(crate) runs_alone_at: Option<Vec<usize>>,
     /// The published program it stands for, where there is one: what `--fidelity` measures
     /// beside it.
     pub(crate) published: Option<Published>,
@@ -124,8 +126,12 @@ impl Manifest {
         self.memory_note.as_deref()
     }
 
-    pub fn runs_alone(&self) -> Option<&str> {
-        self.runs_alone.as_deref()
+    /// Why its cells of `tasks` run alone, where they do.
+    pub fn runs_alone(&self, tasks: usize) -> Option<&str> {
+        match &self.runs_alone_at {
+            Some(counts) if !counts.contains(&tasks) => None,
+            _ => self.runs_alone.as_deref(),
+        }
     }
 
     pub fn published(&self) -> Option<&Published> {

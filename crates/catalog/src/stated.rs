@@ -35,6 +35,7 @@ pub(crate) struct Stated {
     allocations: Option<Alternative>,
     memory_note: Option<String>,
     runs_alone: Option<String>,
+    runs_alone_at: Option<Vec<usize>>,
     published: Option<StatedPublished>,
 }
 
@@ -96,6 +97,7 @@ impl Stated {
             allocations: self.allocations.or(defaults.allocations),
             memory_note: self.memory_note,
             runs_alone: self.runs_alone,
+            runs_alone_at: self.runs_alone_at,
             published: match self.published {
                 Some(stated) => Some(stated.resolve(defaults.published)?),
                 None => None,

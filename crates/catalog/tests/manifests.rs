@@ -163,16 +163,13 @@ fn a_version_is_built_from_its_own_manifest_and_lock_into_its_own_target() {
     let target = target_dir(root.path());
     assert!(
         build.ends_with(&format!(
-            "--manifest-path {}/Cargo.toml --target-dir {}/versions/demo-0-9",
+            "--manifest-path {}/Cargo.toml --target-dir {}/versions --bin bench-demo-0-9",
             dir.display(),
             target.display()
         )),
         "{build}"
     );
-    assert_eq!(
-        manifest.run(),
-        ["{target}/versions/demo-0-9/release/bench-demo-0-9"]
-    );
+    assert_eq!(manifest.run(), ["{target}/versions/release/bench-demo-0-9"]);
     let lock = dir.join("Cargo.lock");
     assert_eq!(
         version.environment(),

@@ -55,7 +55,7 @@ const THREADS_BESIDE_OTHERS: u64 = 2_000;
 /// measured: its manifest says so, or it starts thousands of OS threads.
 pub fn always_alone(implementation: &Implementation, tasks: usize) -> bool {
     let threads = implementation.needs().threads_per_task * tasks as u64;
-    implementation.manifest.runs_alone().is_some() || threads > THREADS_BESIDE_OTHERS
+    implementation.manifest.runs_alone(tasks).is_some() || threads > THREADS_BESIDE_OTHERS
 }
 
 impl Foreseen {
@@ -289,7 +289,7 @@ mod on_this_repository {
         let folder = root.path().join("crates/bench-lonely");
         std::fs::create_dir_all(&folder).unwrap();
         let manifest = "model = \"stackless\"\norder = 1\nbytes_per_task_bound = 1024\n\
-                        runs_alone = \"read apart beside others\"\n";
+                        runs_alone = \"read apart beside others\"\nruns_alone_at = [1000]\n";
         std::fs::write(folder.join("bench.toml"), manifest).unwrap();
         let lonely = &catalog::discover(root.path()).unwrap()[0];
         let lonely = Planned {
@@ -300,6 +300,14 @@ mod on_this_repository {
             Foreseen::of(&lonely, 10.0, &[]),
             None,
             "its manifest says so"
+        );
+        let elsewhere = Planned {
+            tasks: 10_000,
+            ..lonely
+        };
+        assert!(
+            Foreseen::of(&elsewhere, 10.0, &[]).is_some(),
+            "at 1,000 only"
         );
         let published = Planned {
             build: Build::Published,
