@@ -109,11 +109,29 @@ fn crate_defaults(rust: Defaults, package: &str, name: String) -> Defaults {
     }
 }
 
-/// A crate in a workspace of its own: its program built from its own manifest and lock, the
-/// harness told to read that lock, into a target directory shared by every release, where
-/// the dependencies two releases share are built once.
+/// A crate in a workspace of its own: its program and its published one (`published-<name>`,
+/// unique among the releases) built from its own manifest and lock, the harness told to read
+/// that lock, into a target directory shared by every release, where the dependencies two
+/// releases share are built once.
 fn version_defaults(rust: Defaults, name: String, package: &str) -> Defaults {
-    let build = words(&[
+    let published = format!("published-{name}");
+    let lock = [("HARNESS_CARGO_LOCK".into(), "{dir}/Cargo.lock".into())];
+    Defaults {
+        build: vec![version_build(package)],
+        env: lock.into(),
+        published: Some(PublishedDefaults {
+            source: format!("src/bin/{published}.rs"),
+            build: vec![version_build(&published)],
+            run: words(&[&format!("{{target}}/versions/release/{published}")]),
+        }),
+        name,
+        ..rust
+    }
+}
+
+/// The build of one binary of a release's own workspace into the releases' shared target.
+fn version_build(binary: &str) -> Vec<String> {
+    words(&[
         "cargo",
         "build",
         "--release",
@@ -124,15 +142,8 @@ fn version_defaults(rust: Defaults, name: String, package: &str) -> Defaults {
         "--target-dir",
         "{target}/versions",
         "--bin",
-        package,
-    ]);
-    let lock = [("HARNESS_CARGO_LOCK".into(), "{dir}/Cargo.lock".into())];
-    Defaults {
-        build: vec![build],
-        env: lock.into(),
-        name,
-        ..rust
-    }
+        binary,
+    ])
 }
 
 /// A command as a manifest writes it: a list of words.

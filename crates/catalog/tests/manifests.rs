@@ -144,11 +144,13 @@ fn a_rust_crate_gets_its_commands_from_its_folder() {
 }
 
 #[test]
-fn a_version_is_built_from_its_own_manifest_and_lock_into_its_own_target() {
+fn a_version_is_built_from_its_own_manifest_and_lock_into_the_releases_target() {
     let root = tempfile::tempdir().unwrap();
     let stated = "label = \"Rust demo 0.9\"\nmodel = \"stackless\"\norder = 1\n\
                   release_of = \"demo\"\n\
-                  source = \"../../crates/bench-demo/src/main.rs\"\nbytes_per_task_bound = 1\n";
+                  source = \"../../crates/bench-demo/src/main.rs\"\nbytes_per_task_bound = 1\n\
+                  [published]\nwhat = \"a post\"\n\
+                  source = \"../../crates/bench-demo/src/bin/published-demo.rs\"\n";
     write(root.path(), "versions/demo-0-9", stated);
     let program = root.path().join("crates/bench-demo/src/main.rs");
     std::fs::create_dir_all(program.parent().unwrap()).unwrap();
@@ -175,9 +177,17 @@ fn a_version_is_built_from_its_own_manifest_and_lock_into_its_own_target() {
         version.environment(),
         [("HARNESS_CARGO_LOCK".into(), lock.into_os_string())]
     );
+    assert!(manifest.allocations().is_none());
+    // Its published program has a name of its own there, as two releases build theirs there.
+    let published = manifest.published().unwrap();
+    let build = version.expand(&published.build[0]).join(" ");
+    assert!(
+        build.ends_with("/versions --bin published-demo-0-9"),
+        "{build}"
+    );
     assert_eq!(
-        (&manifest.allocations(), &manifest.published()),
-        (&None, &None)
+        published.run,
+        ["{target}/versions/release/published-demo-0-9"]
     );
     // Another release is a variant of the implementation it is a release of.
     assert_eq!(manifest.variant_of(), Some("demo"));
