@@ -57,34 +57,28 @@ pub fn run(
             let cell = running.swap_remove(ended_cell.expect("a cell ends once"));
             written.end(at, ended?, cell.with_others, plan)
         };
-        for (at, planned) in cells.iter().enumerate() {
-            let state = available.of(planned.implementation, planned.build);
-            // A cell that runs nothing waits for nothing.
-            let skip = why_skipped(planned, &state, &written.done, host::available_memory());
-            let sleep_s = first_sleep(plan, planned, &written.done).0;
-            let foreseen = match plan.cells_at_once > 1 {
-                true => Foreseen::of(planned, sleep_s, &written.done),
-                false => None,
-            };
-            let bytes = match skip {
-                Some(_) => 0,
-                None => {
-                    preflight::estimated_bytes(planned.implementation, planned.tasks, &written.done)
-                }
-            };
-            while skip.is_none()
-                && !interrupted.load(Ordering::SeqCst)
-                && !may_start(plan, foreseen.as_ref(), bytes, &running)
-            {
+        let mut pending: Vec<usize> = (0..cells.len()).collect();
+        while !pending.is_empty() && !interrupted.load(Ordering::SeqCst) {
+            let ended = written.ended();
+            let Some(next) = next_to_start(plan, &cells, &pending, &running, available, &ended)
+            else {
                 wait(&mut written, &mut running, LOOK_AGAIN)?;
-            }
-            if interrupted.load(Ordering::SeqCst) {
-                break;
-            }
-            eprintln!(
-                "{}",
-                ahead(plan, &cells[at..], available, &written.done, running.len())
-            );
+                continue;
+            };
+            let to_go: Vec<&Planned> = std::iter::once(next.at)
+                .chain(pending.iter().copied().filter(|&at| at != next.at))
+                .map(|at| &cells[at])
+                .collect();
+            eprintln!("{}", ahead(plan, &to_go, available, &ended, running.len()));
+            pending.retain(|&at| at != next.at);
+            let Next {
+                at,
+                skip,
+                foreseen,
+                bytes,
+            } = next;
+            let planned = &cells[at];
+            let state = available.of(planned.implementation, planned.build);
             let phases = Arc::new(Phases::default());
             let with_others = skip.is_none() && !running.is_empty();
             if with_others {
@@ -98,14 +92,13 @@ pub fn run(
                 bytes,
                 with_others,
             });
-            let done = written.done.clone();
             let sender = sender.clone();
             scope.spawn(move || {
                 let run = Run {
                     plan,
                     planned,
                     state: &state,
-                    done: &done,
+                    done: &ended,
                     skip,
                     phases,
                     interrupted,
@@ -120,6 +113,80 @@ pub fn run(
     })?;
     written.flush(plan)?;
     Ok(written.done)
+}
+
+/// A cell that may start now: where it is in the matrix, why it is skipped if it is, what it
+/// is foreseen to take (none: it runs alone) and the memory it is estimated to need.
+struct Next {
+    at: usize,
+    skip: Option<String>,
+    foreseen: Option<Foreseen>,
+    bytes: u64,
+}
+
+/// The cell of those `pending` (places in `cells`, in the matrix's order) that starts now
+/// beside the cells `running`, the rows `ended` so far foretelling it, if one may: of the
+/// cells whose implementation has no earlier cell still to end (its rows foretell its next),
+/// one that will be skipped, else the first that fits beside the running ones; where nothing
+/// runs, the first that runs alone, else the one foreseen to keep the CPU longest, so that
+/// the others may start in its sleep rather than it after them.
+fn next_to_start(
+    plan: &Plan,
+    cells: &[Planned],
+    pending: &[usize],
+    running: &[Started],
+    available: &Availability,
+    ended: &[Row],
+) -> Option<Next> {
+    let memory = host::available_memory();
+    let same =
+        |a: usize, b: usize| cells[a].implementation.name() == cells[b].implementation.name();
+    let ready = pending.iter().copied().filter(|&at| {
+        !pending
+            .iter()
+            .any(|&earlier| earlier < at && same(earlier, at))
+            && !running.iter().any(|cell| same(cell.at, at))
+    });
+    let mut candidates = ready.map(|at| {
+        let planned = &cells[at];
+        let state = available.of(planned.implementation, planned.build);
+        let skip = why_skipped(planned, &state, ended, memory);
+        let sleep_s = first_sleep(plan, planned, ended).0;
+        let foreseen = match plan.cells_at_once > 1 {
+            true => Foreseen::of(planned, sleep_s, ended),
+            false => None,
+        };
+        let bytes = match skip {
+            Some(_) => 0,
+            None => preflight::estimated_bytes(planned.implementation, planned.tasks, ended),
+        };
+        Next {
+            at,
+            skip,
+            foreseen,
+            bytes,
+        }
+    });
+    if !running.is_empty() {
+        return candidates.find(|next| {
+            next.skip.is_some() || may_start(plan, next.foreseen.as_ref(), next.bytes, running)
+        });
+    }
+    let candidates: Vec<Next> = candidates.collect();
+    let busy = |next: &Next| next.foreseen.map_or(f64::INFINITY, |f| f.busy_s());
+    let first = candidates.iter().position(|next| next.skip.is_some());
+    let longest = candidates
+        .iter()
+        .enumerate()
+        .reduce(|longest, next| match busy(next.1) > busy(longest.1) {
+            true => next,
+            false => longest,
+        })
+        .map(|(place, _)| place);
+    first.or(longest).map(|place| {
+        let mut candidates = candidates;
+        candidates.swap_remove(place)
+    })
 }
 
 /// Whether a cell foreseen to take `foreseen` (none: it runs alone) and estimated to need
@@ -151,7 +218,7 @@ fn may_start(plan: &Plan, foreseen: Option<&Foreseen>, bytes: u64, running: &[St
 /// to go, about 14 min` (`seconds_to_go`).
 fn ahead(
     plan: &Plan,
-    to_go: &[Planned],
+    to_go: &[&Planned],
     available: &Availability,
     done: &[Row],
     running: usize,
@@ -181,7 +248,7 @@ fn ahead(
 /// available).
 fn seconds_to_go(
     plan: &Plan,
-    to_go: &[Planned],
+    to_go: &[&Planned],
     available: &Availability,
     done: &[Row],
     memory: u64,
@@ -265,6 +332,12 @@ impl<'w> InOrder<'w> {
             }
         }
         Ok(())
+    }
+
+    /// The rows of every cell that has ended so far, written or waiting for its turn.
+    fn ended(&self) -> Vec<Row> {
+        let waiting = self.waiting.values().flatten().map(|(row, _)| row.clone());
+        self.done.iter().cloned().chain(waiting).collect()
     }
 
     /// Writes what still waits after an interruption: every cell that ended, in order.
@@ -435,6 +508,63 @@ mod on_this_repository {
     use crate::plan::on_this_repository::plan_of;
     use results::fixtures::ok_row;
 
+    /// Where nothing runs, the cell foreseen to keep the CPU longest starts, the others to
+    /// start in its sleep; beside a running cell, one that will be skipped starts at once;
+    /// and no cell starts before its implementation's earlier ones have ended.
+    #[test]
+    fn the_longest_cell_starts_first_and_each_after_its_implementations_earlier_ones() {
+        let plan = plan_of("--implementations tokio,floor,go --tasks 1k,100k --sleep 10");
+        let cells = plan.cells();
+        let place = |name: &str, tasks: usize| {
+            let found = cells
+                .iter()
+                .position(|c| c.implementation.name() == name && c.tasks == tasks);
+            found.unwrap()
+        };
+        let available = Availability::of_tests(&["tokio", "floor"], &["go"]);
+        let next = |pending: &[usize], running: &[Started], ended: &[Row]| {
+            next_to_start(&plan, &cells, pending, running, &available, ended).map(|n| n.at)
+        };
+        let at_100k = [place("tokio", 100_000), place("floor", 100_000)];
+        let all: Vec<usize> = (0..cells.len()).collect();
+        assert_eq!(
+            next(&all, &[], &[]),
+            Some(place("go", 1000)),
+            "skipped first"
+        );
+        let light = [place("tokio", 1000), place("floor", 1000)];
+        assert_eq!(next(&light, &[], &[]), Some(light[0]), "alike: the first");
+        let launched = |name: &str, spawn_s: f64| {
+            let mut row = ok_row(name, 1000, 1000 * 100);
+            row.measurement.spawn_s = Some(spawn_s);
+            row
+        };
+        let ended = [launched("tokio", 0.001), launched("floor", 0.01)];
+        assert_eq!(
+            next(&at_100k, &[], &ended),
+            Some(at_100k[1]),
+            "the longest launch"
+        );
+        let tokio_runs = Started {
+            at: light[0],
+            beside: None,
+            bytes: 0,
+            with_others: false,
+        };
+        let go_100k = place("go", 100_000);
+        let pending = [place("tokio", 100_000), go_100k];
+        assert_eq!(
+            next(&pending, std::slice::from_ref(&tokio_runs), &ended),
+            Some(go_100k),
+            "tokio's 100,000 tasks wait for its 1,000, and go's is skipped beside it"
+        );
+        assert_eq!(
+            next(&[light[1]], &[tokio_runs], &ended),
+            None,
+            "tokio runs alone"
+        );
+    }
+
     /// A cell that will be skipped adds nothing to the time foreseen: 10M OS threads pass any
     /// kernel's pid_max, whose greatest is 4,194,304, and Go is not installed.
     #[test]
@@ -448,10 +578,10 @@ mod on_this_repository {
         let memory = 1 << 40;
         let available = Availability::of_tests(&["java-threads", "floor"], &["go"]);
         let to_go = |wanted: &[(&str, usize)], available: &Availability| {
-            let picked: Vec<Planned> = wanted
+            let picked: Vec<&Planned> = wanted
                 .iter()
-                .map(|&(name, tasks)| Planned {
-                    ..*cells
+                .map(|&(name, tasks)| {
+                    cells
                         .iter()
                         .find(|c| c.implementation.name() == name && c.tasks == tasks)
                         .unwrap()
