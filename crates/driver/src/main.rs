@@ -14,6 +14,7 @@ mod prepare;
 mod raise;
 mod schedule;
 mod sleep;
+mod start;
 
 use anyhow::Context;
 
