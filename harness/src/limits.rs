@@ -45,6 +45,12 @@ pub const IO_URING: Needs = Needs {
 };
 
 impl Needs {
+    /// Whether each task has a stack of its own, an OS thread's or a coroutine's: what makes
+    /// it take a share of the OS limits, and a launch far slower than a stackless task's.
+    pub fn has_own_stack(&self) -> bool {
+        self.threads_per_task > 0 || self.mappings_per_task > 0
+    }
+
     /// The limits too low for `tasks` more tasks now.
     pub fn shortfalls(&self, tasks: u64) -> Vec<Shortfall> {
         let mut shortfalls = for_tasks(

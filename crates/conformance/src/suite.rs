@@ -75,7 +75,7 @@ impl AppliesTo {
         let needs = || implementation.needs();
         match self {
             AppliesTo::Every => true,
-            AppliesTo::Limited => needs().threads_per_task > 0 || needs().mappings_per_task > 0,
+            AppliesTo::Limited => needs().has_own_stack(),
             AppliesTo::Threads => needs().threads_per_task > 0,
             AppliesTo::Workers => implementation.has_workers_setting(),
             AppliesTo::OwnReport => manifest.self_report(),
