@@ -3,11 +3,11 @@
 //! not installed has its tests ignored, and the reason is printed with the command that
 //! installs it.
 //!
-//! Two suites: the quick one, which the README's `cargo test --workspace` runs, and the
-//! stress suite (`cargo test --workspace --test stress`), which takes its time: a thousand
-//! runs of each implementation at tiny sleeps, each implementation beside the published
-//! program it stands for, and the OS limits reached by a program that can find them only by
-//! starting thread after thread. CI runs both.
+//! Two suites: the quick one, which the README's `cargo test --workspace` runs, and the stress
+//! suite (`cargo test --workspace --test stress`), which takes its time: a thousand runs of
+//! each implementation at tiny sleeps, each implementation beside the published program it
+//! stands for and beside itself under the meter, and the OS limits reached by a program that
+//! can find them only by starting thread after thread. CI runs both.
 
 use crate::*;
 use catalog::Implementation;
@@ -182,11 +182,13 @@ fn checks(implementation: &Implementation, suite: Suite) -> Vec<(&'static str, C
 }
 
 /// The suite a check belongs to: the stress suite takes the thousand runs at tiny sleeps, the
-/// fourteen runs that set each implementation beside its published program, the OS limits
-/// of a program that cannot check them before it starts (it must reach them, thread after
-/// thread: over a minute for a JVM), and every check of another release of a runtime or a
-/// language: its program is its base's, which the quick suite checks, and its builds (a
-/// workspace of its own for a Rust one) would take the README's test command past 8 minutes.
+/// fourteen runs that set each implementation beside its published program, the fourteen that
+/// read its peak alone and under the meter (one meter for all: the quick suite checks its
+/// reading against each program's own), the OS limits of a program that cannot check them
+/// before it starts (it must reach them, thread after thread: over a minute for a JVM), and
+/// every check of another release of a runtime or a language: its program is its base's, which
+/// the quick suite checks, and its builds (a workspace of its own for a Rust one) would take
+/// the README's test command past 8 minutes.
 fn in_suite(check: &str, implementation: &Implementation) -> Suite {
     if implementation.manifest.release_of().is_some() {
         return Suite::Stress;
@@ -194,6 +196,7 @@ fn in_suite(check: &str, implementation: &Implementation) -> Suite {
     match check {
         "no_crash_hang_or_lost_task_at_tiny_sleeps" => Suite::Stress,
         "matches_the_program_it_stands_for" => Suite::Stress,
+        "the_meter_adds_nothing_to_the_program" => Suite::Stress,
         "allocations_by_size_add_up_to_the_live_heap" => Suite::Stress,
         "os_limits_are_reported" if !implementation.manifest.self_report() => Suite::Stress,
         _ => Suite::Quick,
